@@ -1,0 +1,212 @@
+"""The checked model of the help centre: what templates render.
+
+Objects here are only ever built by the validator from a file that passed
+its checks, so templates can trust them: ids are slugs, both languages are
+present, references resolve. Each keeps the location it was written at, so
+later checks (links, translation parity) can point editors back to the line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .problems import Location
+
+
+@dataclass(frozen=True)
+class Text:
+    """A human-readable string in both languages, side by side in the YAML."""
+
+    en: str
+    fr: str
+    location: Location
+    en_location: Location
+    fr_location: Location
+
+    def __getitem__(self, lang: str) -> str:
+        return getattr(self, lang)
+
+
+@dataclass(frozen=True)
+class Ref:
+    """An id that names something defined elsewhere, with where it was written."""
+
+    id: str
+    location: Location
+
+
+@dataclass(frozen=True)
+class Duration:
+    """How long something takes, as data so each language can say it properly."""
+
+    amount: int
+    unit: str       # minute | hour | day | business-day | week
+    qualifier: str  # exactly | under | about | up-to | within | usually-within | as-little-as
+    location: Location
+
+
+@dataclass
+class Role:
+    id: str
+    name: Text
+    abbreviation: Text | None = None
+    description: Text | None = None
+    location: Location | None = None
+
+
+@dataclass
+class Contact:
+    id: str
+    name: Text
+    phone: str | None = None
+    email: str | None = None
+    hours: Text | None = None
+    always_open: bool = False
+    purpose: Text | None = None
+    location: Location | None = None
+
+    @property
+    def tel(self) -> str | None:
+        """The phone number as a ``tel:`` URI (RFC 3966), digits only."""
+        if not self.phone:
+            return None
+        number, _, extension = self.phone.partition(" x")
+        digits = "".join(ch for ch in number if ch.isdigit())
+        if len(digits) == 10:
+            digits = "1" + digits
+        return f"tel:+{digits}" + (f";ext={extension}" if extension else "")
+
+
+@dataclass
+class Collection:
+    id: str
+    title: Text
+    summary: Text
+    order: int = 0
+    location: Location | None = None
+    checklists: list["Checklist"] = field(default_factory=list)
+
+
+@dataclass
+class Callout:
+    kind: str  # info | warning | tip
+    body: Text
+    title: Text | None = None
+    location: Location | None = None
+
+
+@dataclass
+class Footnote:
+    id: str
+    text: Text
+    location: Location | None = None
+    number: int = 0  # set when the checklist is linked: order of first use
+
+
+@dataclass
+class Item:
+    id: str
+    text: Text
+    optional: bool = False
+    details: Text | None = None
+    footnote: Ref | None = None
+    location: Location | None = None
+
+
+@dataclass
+class Step:
+    id: str
+    text: Text
+    role: Ref | None = None
+    details: Text | None = None
+    duration: Duration | None = None
+    optional: bool = False
+    footnote: Ref | None = None
+    items: list[Item] = field(default_factory=list)
+    callouts: list[Callout] = field(default_factory=list)
+    location: Location | None = None
+
+
+@dataclass
+class TimelineEntry:
+    id: str
+    label: Text
+    duration: Duration
+    note: Text | None = None
+    location: Location | None = None
+
+
+@dataclass
+class Section:
+    id: str
+    title: Text
+    body: Text | None = None
+    callouts: list[Callout] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
+    timeline: list[TimelineEntry] = field(default_factory=list)
+    contacts: list[Ref] = field(default_factory=list)
+    location: Location | None = None
+
+
+@dataclass
+class Link:
+    """A related link: an outside address, or another checklist (and step)."""
+
+    title: Text | None = None
+    url: Text | None = None
+    checklist: Ref | None = None
+    anchor: Ref | None = None
+    location: Location | None = None
+
+
+@dataclass
+class Checklist:
+    id: str          # the file name without .yml: the stable slug of its pages
+    path: str        # the YAML file, relative to the project root
+    collection: Ref
+    title: Text
+    summary: Text
+    sections: list[Section]
+    order: int = 0
+    audience: Ref | None = None
+    footnotes: list[Footnote] = field(default_factory=list)
+    contacts: list[Ref] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    location: Location | None = None
+    markdown_links: list[tuple[str, str, Location]] = field(default_factory=list)
+    """(language, target, where written) of every link written inside its Markdown text."""
+
+    @property
+    def steps(self) -> list[Step]:
+        return [step for section in self.sections for step in section.steps]
+
+    def anchors(self) -> set[str]:
+        """Every id a link may point at with ``#id`` on this checklist's page."""
+        ids = {section.id for section in self.sections}
+        for section in self.sections:
+            ids.update(entry.id for entry in section.timeline)
+            for step in section.steps:
+                ids.add(step.id)
+                ids.update(item.id for item in step.items)
+        return ids
+
+
+@dataclass
+class Shared:
+    """What several checklists name by id: collections, roles and contacts."""
+
+    path: str
+    collections: dict[str, Collection] = field(default_factory=dict)
+    roles: dict[str, Role] = field(default_factory=dict)
+    contacts: dict[str, Contact] = field(default_factory=dict)
+
+
+@dataclass
+class Site:
+    shared: Shared
+    checklists: dict[str, Checklist] = field(default_factory=dict)
+
+    def collections(self) -> list[Collection]:
+        """Collections with at least one checklist, in reading order."""
+        ordered = sorted(self.shared.collections.values(), key=lambda c: (c.order, c.id))
+        return [collection for collection in ordered if collection.checklists]

@@ -1,0 +1,120 @@
+"""Content is data, never code: what checklist text may and may not contain.
+
+Editors write Markdown. Three Markdown features could let text run script in
+a reader's browser, and all three are refused by :func:`markdown_problems`
+with a message saying what to write instead:
+
+* raw HTML (``<script>``, ``<img onerror=…>``, comments, processing
+  instructions); autolinks such as ``<https://example.org>`` stay allowed;
+* attribute lists (``{: onclick=…}``), which our Markdown set-up enables for
+  its own templates;
+* link targets other than ``https:``, ``http:``, ``mailto:``, ``tel:``,
+  ``#anchor`` and ``checklist:id[#anchor]`` (so no ``javascript:``, ``data:``
+  or ``vbscript:``).
+
+:func:`neutralize` is the second line of defence, applied at render time to
+text that already passed: it escapes whatever could still start HTML or an
+attribute list, outside code spans.
+"""
+
+from __future__ import annotations
+
+import re
+
+ALLOWED_SCHEMES = ("https", "http", "mailto", "tel")
+
+_CODE_SPAN = re.compile(r"(`+)(?:.|\n)*?(?<!`)\1(?!`)")
+_AUTOLINK = re.compile(r"<(?:https?://|mailto:)[^<>\s]+>")
+_HTML_START = re.compile(r"<\s*/?\s*[A-Za-z!?]")
+_ATTR_LIST = re.compile(r"\{\s*:|\{\s*[#.][A-Za-z_]|\{[^}\n]*\b[a-zA-Z-]+\s*=")
+_INLINE_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)")
+_REFERENCE_DEF = re.compile(r"^[ ]{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+_SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+CHECKLIST_LINK = re.compile(rf"^checklist:({_SLUG})(?:#({_SLUG}))?$")
+SAME_PAGE_LINK = re.compile(rf"^#({_SLUG})$")
+
+
+def _mask_code(text: str) -> str:
+    """The text with code spans blanked out (same length), so offsets still match."""
+    return _CODE_SPAN.sub(lambda m: " " * len(m.group()), text)
+
+
+def link_targets(text: str) -> list[tuple[int, str]]:
+    """(offset, target) of every Markdown link target in ``text``, outside code."""
+    masked = _mask_code(text)
+    found = [(m.start(1), m.group(1)) for m in _INLINE_TARGET.finditer(masked)]
+    found += [(m.start(1), m.group(1)) for m in _REFERENCE_DEF.finditer(masked)]
+    found += [(m.start() + 1, m.group()[1:-1]) for m in _AUTOLINK.finditer(masked)]
+    return sorted(found)
+
+
+def markdown_problems(text: str) -> list[tuple[int, str]]:
+    """(offset, message) for everything in ``text`` that is not allowed."""
+    masked = _mask_code(text)
+    problems: list[tuple[int, str]] = []
+    without_autolinks = _AUTOLINK.sub(lambda m: " " * len(m.group()), masked)
+    for match in _HTML_START.finditer(without_autolinks):
+        snippet = re.match(r"<[^>\s]*", without_autolinks[match.start():]).group()
+        problems.append((
+            match.start(),
+            f"raw HTML is not allowed in checklist text (found '{snippet}'); write Markdown instead, "
+            "or put the text in `backticks` to show it as code",
+        ))
+    for match in _ATTR_LIST.finditer(masked):
+        problems.append((
+            match.start(),
+            "attribute lists ('{: …}', '{#id}', '{.class}') are not allowed in checklist text",
+        ))
+    for offset, target in link_targets(text):
+        message = link_target_problem(target)
+        if message:
+            problems.append((offset, message))
+    return problems
+
+
+def link_target_problem(target: str) -> str | None:
+    """Why ``target`` may not be linked to, or None when it may."""
+    if not target:
+        return "a link has an empty target"
+    if SAME_PAGE_LINK.match(target) or CHECKLIST_LINK.match(target):
+        return None
+    scheme = _SCHEME.match(target)
+    if scheme:
+        name = scheme.group(1).lower()
+        if name == "checklist":
+            return f"'{target}' is not a checklist link; write checklist:ID or checklist:ID#step-id (lowercase ids)"
+        if name in ALLOWED_SCHEMES:
+            return None
+        return (
+            f"links to '{name}:' addresses are not allowed; use https:, http:, mailto: or tel:"
+        )
+    if target.startswith("#"):
+        return f"'{target}' is not a valid anchor; anchors are the ids of sections, steps and items"
+    return (
+        f"'{target}' is a relative link; link to another checklist with checklist:ID "
+        "(or checklist:ID#step-id), or give a full https:// address"
+    )
+
+
+def neutralize(text: str) -> str:
+    """Escape what could start HTML or an attribute list, outside code spans."""
+    pieces: list[str] = []
+    position = 0
+    for match in _CODE_SPAN.finditer(text):
+        pieces.append(_escape_outside_code(text[position:match.start()]))
+        pieces.append(match.group())
+        position = match.end()
+    pieces.append(_escape_outside_code(text[position:]))
+    return "".join(pieces)
+
+
+def _escape_outside_code(text: str) -> str:
+    kept: list[str] = []
+    position = 0
+    for match in _AUTOLINK.finditer(text):
+        kept.append(text[position:match.start()].replace("<", "&lt;").replace("{", "&#123;"))
+        kept.append(match.group())
+        position = match.end()
+    kept.append(text[position:].replace("<", "&lt;").replace("{", "&#123;"))
+    return "".join(kept)

@@ -1,0 +1,202 @@
+"""Reading a YAML file into located nodes, or into located problems.
+
+We parse with libyaml's C composer (``yaml.CSafeLoader``), which keeps line
+and column marks on every node, and never construct Python objects from tags:
+the validator reads the node tree itself. That gives us, in one parse:
+
+* locations for every value (errors read ``file:line:col``);
+* duplicate keys, which PyYAML would silently overwrite;
+* YAML 1.1 surprises (``no`` becoming ``False``) seen before they happen;
+* aliases refused before anything expands them (no "billion laughs").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .problems import Location, Problems
+
+MAX_FILE_BYTES = 1024 * 1024
+"""Larger files are refused unread: a checklist is a few KiB."""
+
+MAX_DEPTH = 40
+"""Nesting deeper than this is refused before the composer recurses into it."""
+
+STR = "tag:yaml.org,2002:str"
+SEQ = "tag:yaml.org,2002:seq"
+MAP = "tag:yaml.org,2002:map"
+
+_KNOWN_TAGS = {
+    STR, SEQ, MAP,
+    "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp",
+}
+
+_YAML_KIND_NAMES = {
+    "tag:yaml.org,2002:int": "a number",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:bool": "a yes/no value (true or false)",
+    "tag:yaml.org,2002:null": "an empty value (null)",
+    "tag:yaml.org,2002:timestamp": "a date",
+    SEQ: "a list",
+    MAP: "a mapping (keys and values)",
+    STR: "text",
+}
+
+
+def kind_name(node: yaml.Node) -> str:
+    """How an editor would describe what they wrote."""
+    return _YAML_KIND_NAMES.get(node.tag, f"a value tagged {node.tag}")
+
+
+@dataclass
+class SourceFile:
+    """One YAML file, read and composed: ``root`` is None when it could not be."""
+
+    path: str  # as shown to editors, relative to the project root
+    text: str
+    root: yaml.Node | None
+
+    def location(self, node: yaml.Node) -> Location:
+        return node_location(self.path, node)
+
+
+def node_location(path: str, node: yaml.Node) -> Location:
+    mark = node.start_mark
+    return Location(path, mark.line + 1, mark.column + 1)
+
+
+def read_source(file: Path, display_path: str, problems: Problems) -> SourceFile:
+    """Read ``file`` into a :class:`SourceFile`, reporting every problem found."""
+    try:
+        size = file.stat().st_size
+        if size > MAX_FILE_BYTES:
+            problems.add(
+                Location(display_path),
+                f"file is {size:,} bytes; a checklist may be at most {MAX_FILE_BYTES:,} bytes",
+            )
+            return SourceFile(display_path, "", None)
+        data = file.read_bytes()
+    except OSError as error:
+        problems.add(Location(display_path), f"cannot read the file: {error.strerror}")
+        return SourceFile(display_path, "", None)
+    return parse_source(data, display_path, problems)
+
+
+def parse_source(data: bytes, display_path: str, problems: Problems) -> SourceFile:
+    text = _decode(data, display_path, problems)
+    if text is None:
+        return SourceFile(display_path, "", None)
+    if not _has_content(text):
+        problems.add(Location(display_path), "the file is empty: a checklist needs at least an id, a title and steps")
+        return SourceFile(display_path, text, None)
+    if "\x00" in text:
+        line, column = _line_column(text, text.index("\x00"))
+        problems.add(Location(display_path, line, column), "the file contains a NUL character; is it really a text file?")
+        return SourceFile(display_path, text, None)
+    depth_problem = _too_deep(text)
+    if depth_problem is not None:
+        line, column = _line_column(text, depth_problem)
+        problems.add(
+            Location(display_path, line, column),
+            f"values are nested more than {MAX_DEPTH} levels deep; a checklist never needs that",
+        )
+        return SourceFile(display_path, text, None)
+    loader = yaml.CSafeLoader(text)
+    try:
+        root = loader.get_single_node()
+    except yaml.MarkedYAMLError as error:
+        _report_yaml_error(error, text, display_path, problems)
+        return SourceFile(display_path, text, None)
+    except yaml.YAMLError as error:  # unmarked: reader errors and the like
+        problems.add(Location(display_path), f"YAML syntax error: {error}")
+        return SourceFile(display_path, text, None)
+    finally:
+        loader.dispose()
+    if root is None:
+        problems.add(Location(display_path), "the file is empty: a checklist needs at least an id, a title and steps")
+    return SourceFile(display_path, text, root)
+
+
+def _decode(data: bytes, path: str, problems: Problems) -> str | None:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        problems.add(Location(path), "the file is saved as UTF-16; save it as UTF-8")
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = data[: error.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        problems.add(
+            Location(path, line, column),
+            f"the file is not valid UTF-8 (byte 0x{data[error.start]:02x}); save it as UTF-8",
+        )
+        return None
+
+
+def _has_content(text: str) -> bool:
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#") and stripped not in ("---", "..."):
+            return True
+    return False
+
+
+def _line_column(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    column = index - (text.rfind("\n", 0, index) + 1) + 1
+    return line, column
+
+
+_OPENERS = re.compile(r"[\[\]{}]")
+
+
+def _too_deep(text: str) -> int | None:
+    """Index where flow nesting passes MAX_DEPTH, if it does.
+
+    libyaml's composer recurses once per level; a file of ``[[[[…`` would
+    exhaust the C stack. Block nesting is bounded by line length and the file
+    size cap, and the validator bounds it again while walking.
+    Brackets inside quoted text are counted too, which can only err on the
+    side of refusing a file that no checklist would resemble.
+    """
+    depth = 0
+    for match in _OPENERS.finditer(text):
+        if match.group() in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return match.start()
+        elif depth:
+            depth -= 1
+    return None
+
+
+def _report_yaml_error(error: yaml.MarkedYAMLError, text: str, path: str, problems: Problems) -> None:
+    mark = error.problem_mark or error.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = (error.problem or "").strip()
+    if "'\\t'" in problem or "tab" in problem:
+        tab_lines = [n for n, text_line in enumerate(text.splitlines(), 1) if text_line[:1] == "\t" or re.match(r" +\t", text_line)]
+        for tab_line in tab_lines or [line]:
+            problems.add(
+                Location(path, tab_line, 1),
+                "a tab character is used for indentation; YAML needs spaces (set your editor to insert spaces)",
+            )
+        return
+    if "expected a single document" in (error.context or "") or "expected a single document" in problem:
+        problems.add(Location(path, line, column), "the file holds more than one YAML document ('---'); keep one checklist per file")
+        return
+    context = (error.context or "").strip()
+    detail = f"{problem} ({context})" if context and context != problem else problem
+    problems.add(Location(path, line, column), f"YAML syntax error: {detail or 'the file cannot be read as YAML'}")
+
+
+def unknown_tag(node: yaml.Node) -> bool:
+    return node.tag not in _KNOWN_TAGS

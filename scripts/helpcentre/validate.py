@@ -1,0 +1,193 @@
+"""Load every file of ``checklists/`` into a checked :class:`~.model.Site`.
+
+Rules that span fields or files live here, after each file's walk: ids
+unique within a checklist, references that resolve, footnotes used, links
+between checklists that land on a real page and anchor. Every problem of
+every file is collected; nothing stops at the first.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import format as fmt
+from . import model, safety
+from .problems import Location, Problems
+from .source import SourceFile, read_source
+
+SHARED_FILE = "_shared.yml"
+"""Collections, roles and contacts, defined once for every checklist."""
+
+
+def checklist_files(checklists_dir: Path) -> list[Path]:
+    return sorted(p for p in checklists_dir.glob("*.yml") if not p.name.startswith("_"))
+
+
+def load_site(root: Path, checklists_dir: str = "checklists") -> tuple[model.Site | None, Problems]:
+    """Read, check and link every checklist under ``root / checklists_dir``.
+
+    Returns the site (None when there are errors) and every problem found.
+    """
+    problems = Problems()
+    directory = root / checklists_dir
+    if not directory.is_dir():
+        problems.add(Location(checklists_dir), "the checklists folder does not exist")
+        return None, problems
+    for stray in sorted(directory.glob("*.yaml")):
+        problems.add(Location(_display(root, stray)), "checklist files end in .yml, not .yaml; rename the file")
+
+    shared = _load_shared(root, directory / SHARED_FILE, problems)
+    checklists: dict[str, model.Checklist] = {}
+    for file in checklist_files(directory):
+        checklist = load_checklist(root, file, problems)
+        if checklist is not None:
+            checklists[checklist.id] = checklist
+
+    if shared is not None:
+        for checklist in checklists.values():
+            _link_checklist(checklist, shared, checklists, problems)
+        for collection in shared.collections.values():
+            collection.checklists = sorted(
+                (c for c in checklists.values() if c.collection.id == collection.id),
+                key=lambda c: (c.order, c.title.en.lower()),
+            )
+    if problems or shared is None:
+        return None, problems
+    return model.Site(shared, checklists), problems
+
+
+def _display(root: Path, file: Path) -> str:
+    try:
+        return file.relative_to(root).as_posix()
+    except ValueError:
+        return file.as_posix()
+
+
+def _walk(root: Path, file: Path, spec: fmt.Obj, problems: Problems):
+    source: SourceFile = read_source(file, _display(root, file), problems)
+    if source.root is None:
+        return None, None
+    walk = fmt.Walk(source, problems)
+    if not fmt._enter(source.root, walk, 0):
+        return None, walk
+    values = spec.check(source.root, walk, 0)
+    return (None if values is fmt.MISSING else values), walk
+
+
+def _load_shared(root: Path, file: Path, problems: Problems) -> model.Shared | None:
+    display = _display(root, file)
+    if not file.exists():
+        problems.add(Location(display), f"{SHARED_FILE} is missing: it defines the collections, roles and contacts that checklists name")
+        return None
+    values, walk = _walk(root, file, fmt.SHARED, problems)
+    if values is None:
+        return None
+    shared = model.Shared(display)
+    for key, target in (("collections", shared.collections), ("roles", shared.roles), ("contacts", shared.contacts)):
+        for entry in values.get(key, []):
+            if entry.id in target:
+                problems.add(entry.location, f"the {key[:-1]} id '{entry.id}' is defined twice (first at line {target[entry.id].location.line})")
+            target[entry.id] = entry
+    return shared
+
+
+def load_checklist(root: Path, file: Path, problems: Problems) -> model.Checklist | None:
+    display = _display(root, file)
+    stem = file.stem
+    if not fmt.SLUG.match(stem) or len(stem) > 64:
+        problems.add(Location(display), f"the file name '{file.name}' is the checklist's id and address: use lowercase letters, digits and hyphens, e.g. rms-administrator-job-aid.yml")
+        return None
+    values, walk = _walk(root, file, fmt.CHECKLIST, problems)
+    if values is None or not isinstance(values, dict):
+        return None
+    if not {"collection", "title", "summary", "sections"} <= values.keys():
+        return None
+    checklist = model.Checklist(
+        id=stem,
+        path=display,
+        location=walk.at(walk.source.root),
+        markdown_links=walk.links,
+        **{key: value for key, value in values.items()},
+    )
+    _check_ids(checklist, problems)
+    return checklist
+
+
+def _check_ids(checklist: model.Checklist, problems: Problems) -> None:
+    """Section, step, sub-item and timeline ids share one namespace: the page's anchors."""
+    seen: dict[str, Location] = {}
+
+    def claim(identifier: str, location: Location, what: str) -> None:
+        if identifier in seen:
+            problems.add(location, f"the {what} id '{identifier}' is already used at line {seen[identifier].line}; ids must be unique within a checklist")
+        else:
+            seen[identifier] = location
+
+    for section in checklist.sections:
+        claim(section.id, section.location, "section")
+        for entry in section.timeline:
+            claim(entry.id, entry.location, "timeline")
+        for step in section.steps:
+            claim(step.id, step.location, "step")
+            for item in step.items:
+                claim(item.id, item.location, "sub-item")
+    footnotes: dict[str, Location] = {}
+    for note in checklist.footnotes:
+        if note.id in footnotes:
+            problems.add(note.location, f"the footnote id '{note.id}' is already used at line {footnotes[note.id].line}")
+        footnotes[note.id] = note.location
+
+
+def _link_checklist(checklist: model.Checklist, shared: model.Shared, checklists: dict[str, model.Checklist], problems: Problems) -> None:
+    def resolve(ref: model.Ref | None, table: dict, what: str, where: str) -> None:
+        if ref is not None and ref.id not in table:
+            known = ", ".join(sorted(table)) or "none yet"
+            problems.add(ref.location, f"unknown {what} '{ref.id}'; {where} defines: {known}")
+
+    resolve(checklist.collection, shared.collections, "collection", "_shared.yml")
+    resolve(checklist.audience, shared.roles, "role", "_shared.yml")
+    for ref in checklist.contacts:
+        resolve(ref, shared.contacts, "contact", "_shared.yml")
+
+    notes = {note.id: note for note in checklist.footnotes}
+    used: list[str] = []
+    for section in checklist.sections:
+        for ref in section.contacts:
+            resolve(ref, shared.contacts, "contact", "_shared.yml")
+        for step in section.steps:
+            resolve(step.role, shared.roles, "role", "_shared.yml")
+            for owner in [step, *step.items]:
+                if owner.footnote is not None:
+                    resolve(owner.footnote, notes, "footnote", "this checklist's 'footnotes'")
+                    if owner.footnote.id in notes and owner.footnote.id not in used:
+                        used.append(owner.footnote.id)
+    for number, identifier in enumerate(used, 1):
+        notes[identifier].number = number
+    for note in checklist.footnotes:
+        if note.id not in used:
+            problems.add(note.location, f"the footnote '{note.id}' is never referred to; add 'footnote: {note.id}' to a step or sub-item, or remove it")
+
+    for link in checklist.links:
+        if link.checklist is not None:
+            target = checklists.get(link.checklist.id)
+            if target is None:
+                resolve(link.checklist, checklists, "checklist", "checklists/")
+            elif link.anchor is not None and link.anchor.id not in target.anchors():
+                problems.add(link.anchor.location, f"'{link.anchor.id}' is not a section, step or sub-item of checklist '{target.id}'")
+    for lang, target, location in checklist.markdown_links:
+        _check_internal_link(target, checklist, checklists, location, problems)
+
+
+def _check_internal_link(target: str, checklist: model.Checklist, checklists: dict[str, model.Checklist], location: Location, problems: Problems) -> None:
+    same_page = safety.SAME_PAGE_LINK.match(target)
+    if same_page:
+        if same_page.group(1) not in checklist.anchors():
+            problems.add(location, f"link to '#{same_page.group(1)}': no section, step or sub-item of this checklist has that id")
+        return
+    other = safety.CHECKLIST_LINK.match(target)
+    if other:
+        identifier, anchor = other.groups()
+        if identifier not in checklists:
+            problems.add(location, f"link to checklist '{identifier}': there is no checklists/{identifier}.yml")
+        elif anchor and anchor not in checklists[identifier].anchors():
+            problems.add(location, f"link to '{target}': checklist '{identifier}' has no section, step or sub-item '{anchor}'")
