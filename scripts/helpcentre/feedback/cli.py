@@ -1,0 +1,125 @@
+"""The command line: ``serve`` the service, ``report`` on what it stored, ``loadtest`` it.
+
+Every ``serve`` option is a field of :class:`~.settings.Settings`, so the flags,
+their help and their environment variables cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from .settings import ENV_PREFIX, Settings, SettingsError, database_path, field_type, option_docs
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m helpcentre.feedback",
+        description="The help centre's \"Did this answer your question?\" service.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser(
+        "serve", help="receive answers and comments over HTTP",
+        description=f"Serve the feedback endpoints. Every option can also be set with the environment "
+                    f"variable {ENV_PREFIX}<OPTION> (e.g. {ENV_PREFIX}DB); a flag wins over the variable.",
+    )
+    docs = option_docs()
+    defaults = Settings()
+    for name in Settings.__dataclass_fields__:
+        kind = field_type(name)
+        flag = "--" + name.replace("_", "-")
+        help_text = f"{docs.get(name, '')} Default: {getattr(defaults, name)}. Env: {ENV_PREFIX}{name.upper()}."
+        if kind is bool:
+            serve.add_argument(flag, dest=name, action=argparse.BooleanOptionalAction, default=None, help=help_text)
+        else:
+            serve.add_argument(flag, dest=name, type=kind, default=None, metavar=name.upper(), help=help_text)
+
+    report = commands.add_parser(
+        "report", help="print and write the per-article report",
+        description="Counts of each answer per article and language, the share of yes and the newest comments: "
+                    "printed as a table, written as CSV and as a static HTML page.",
+    )
+    report.add_argument("--db", default=None,
+                        help=f"database URL (default: {ENV_PREFIX}DB or {defaults.db})")
+    report.add_argument("--csv", type=Path, default=Path("var/feedback-report.csv"), help="CSV file to write (default: %(default)s)")
+    report.add_argument("--html", type=Path, default=Path("var/feedback-report.html"), help="HTML file to write (default: %(default)s)")
+    report.add_argument("--comments", type=int, default=5, help="newest comments shown per article and language (default: %(default)s)")
+
+    load = commands.add_parser(
+        "loadtest", help="measure a running service (loopback, rate limit off)",
+        description="Post answers from concurrent clients for a bounded time; print rps, latency and losses as JSON.",
+    )
+    load.add_argument("--url", default=f"http://127.0.0.1:{defaults.port}/answer", help="the service's answer URL (default: %(default)s)")
+    load.add_argument("--clients", type=int, default=16, help="concurrent connections (default: %(default)s)")
+    load.add_argument("--duration", type=float, default=10.0, help="seconds to run (default: %(default)s)")
+    load.add_argument("--manifest", type=Path, default=defaults.manifest, help="manifest whose page ids to post (default: %(default)s)")
+    load.add_argument("--lang", default="en", help="language to post (default: %(default)s)")
+    load.add_argument("--db", default=None, help="the service's database URL, to count stored rows and losses")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "serve":
+            return _serve(args)
+        if args.command == "report":
+            return _report(args)
+        return _loadtest(args)
+    except SettingsError as error:
+        print(f"feedback: {error}", file=sys.stderr)
+        return 2
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .manifest import ManifestError, load
+    from .server import serve
+
+    settings = Settings.load(overrides={name: getattr(args, name) for name in Settings.__dataclass_fields__})
+    if settings.manifest.exists():
+        try:
+            load(settings.manifest)  # a broken manifest is an operator's mistake: say so now, not per request
+        except ManifestError as error:
+            print(f"feedback: {error}", file=sys.stderr)
+            return 2
+    return serve(settings)
+
+
+def _db_path(url: str | None) -> Path:
+    return database_path(url or os.environ.get(ENV_PREFIX + "DB") or Settings().db)
+
+
+def _report(args: argparse.Namespace) -> int:
+    from .report import ReportError, collect, write_csv, write_html, write_text
+
+    try:
+        report = collect(_db_path(args.db), newest=args.comments)
+    except ReportError as error:
+        print(f"feedback: {error}", file=sys.stderr)
+        return 1
+    write_text(report, sys.stdout)
+    write_csv(report, args.csv)
+    write_html(report, args.html)
+    print(f"\nWrote {args.csv} and {args.html}.")
+    return 0
+
+
+def _loadtest(args: argparse.Namespace) -> int:
+    from .loadtest import run_load
+    from .manifest import ManifestError, load
+
+    try:
+        manifest = load(args.manifest)
+    except ManifestError as error:
+        print(f"feedback: {error}", file=sys.stderr)
+        return 2
+    pages = [page for page, paths in manifest.pages.items() if args.lang in paths]
+    db = _db_path(args.db) if args.db else None
+    result = run_load(args.url, args.clients, args.duration, pages=pages, lang=args.lang, db=db)
+    print(json.dumps(result, indent=2))
+    return 1 if result["lost"] else 0
