@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import sqlite3
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,10 +52,12 @@ async def hammer(
     bodies: Iterator[bytes],
     on_ack: Callable[[bytes], None] | None = None,
     max_requests: int | None = None,
+    stop: threading.Event | None = None,
 ) -> tuple[Tally, float]:
     """Run ``clients`` keep-alive connections posting ``bodies`` until ``duration`` seconds
-    have passed, the bodies run out, or ``max_requests`` were sent. Returns the tally
-    and the elapsed seconds. A broken connection is counted as an error and reopened."""
+    have passed, the bodies run out, ``max_requests`` were sent or ``stop`` is set.
+    Returns the tally and the elapsed seconds. A broken connection is counted as an
+    error and reopened. ``on_ack`` is called with the body of every acknowledged post."""
     target = urlsplit(url)
     if target.scheme != "http" or not target.hostname:
         raise ValueError(f"the load test speaks plain http://host:port/path, got {url!r}")
@@ -73,7 +76,7 @@ async def hammer(
 
     async def client() -> None:
         reader = writer = None
-        while time.perf_counter() < deadline:
+        while time.perf_counter() < deadline and not (stop is not None and stop.is_set()):
             if writer is None:
                 try:
                     reader, writer = await asyncio.open_connection(host, port)

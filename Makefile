@@ -1,0 +1,51 @@
+# The help centre's interface for editors, operators and CI.
+# Every target bootstraps .venv from the pinned requirements.txt when needed.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+READY  := $(VENV)/.ready
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+export NO_MKDOCS_2_WARNING := 1
+export PYTHONPATH := $(CURDIR)/scripts
+
+.PHONY: help serve build validate schema test lock clean
+
+help:
+	@echo "make serve     build and preview on http://$(HOST):$(PORT) (live reload)"
+	@echo "make test      run the whole test suite"
+	@echo "make build     strict build of both languages into site/"
+	@echo "make validate  check every file in checklists/"
+	@echo "make schema    regenerate schema/*.schema.json from the format"
+	@echo "make lock      re-pin requirements.txt from requirements.in"
+
+$(READY): requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s)" % sys.version.split()[0])'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+serve: $(READY)
+	$(BIN)/mkdocs serve --strict --livereload --dev-addr $(HOST):$(PORT)
+
+build: $(READY)
+	$(BIN)/mkdocs build --strict --site-dir site
+
+validate: $(READY)
+	$(BIN)/python -m helpcentre validate
+
+schema: $(READY)
+	$(BIN)/python -m helpcentre schema
+
+test: $(READY)
+	$(BIN)/python -m pytest
+
+lock: $(READY)
+	$(BIN)/python -m pip install --quiet -r requirements.in
+	{ echo '# Pinned set, generated from requirements.in by `make lock`. Do not edit by hand.'; \
+	  $(BIN)/python -m pip freeze --exclude-editable | grep -v '^pip=='; } > requirements.txt
+
+clean:
+	rm -rf site var .pytest_cache

@@ -1,0 +1,74 @@
+"""Write the rendered pages into the generator's own folder, ``docs/help/``.
+
+Two rules keep editors' work and ``mkdocs serve`` safe:
+
+* a file is written only when its content changed, so the live-reload
+  watcher sees no change after a rebuild and does not loop;
+* only this folder is ever written or cleaned, and only when it carries the
+  marker file that says the generator owns it: hand-written pages elsewhere
+  under ``docs/`` are never touched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+MARKER = ".generated-by-helpcentre"
+MARKER_TEXT = (
+    "This folder is written by scripts/helpcentre from checklists/*.yml on every build.\n"
+    "Edit the YAML files instead: anything changed here is overwritten or removed.\n"
+)
+
+
+class NotOurFolder(Exception):
+    """The output folder exists, has files, and was not made by the generator."""
+
+
+@dataclass
+class WriteReport:
+    written: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+
+def write_pages(docs_dir: Path, folder: str, pages: dict[str, str]) -> WriteReport:
+    """Make ``docs_dir/folder`` hold exactly ``pages`` (paths relative to ``docs_dir``)."""
+    out_dir = docs_dir / folder
+    marker = out_dir / MARKER
+    if out_dir.exists() and any(out_dir.iterdir()) and not marker.exists():
+        raise NotOurFolder(
+            f"{out_dir} already holds files the generator did not write; "
+            f"move them elsewhere (the generator owns docs/{folder}/)"
+        )
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if not marker.exists():
+        marker.write_text(MARKER_TEXT, encoding="utf-8")
+
+    report = WriteReport()
+    wanted = set()
+    for relative, content in sorted(pages.items()):
+        target = docs_dir / relative
+        if not target.resolve().is_relative_to(out_dir.resolve()):
+            raise ValueError(f"refusing to write {relative} outside docs/{folder}/")
+        wanted.add(target.resolve())
+        data = content.encode("utf-8")
+        try:
+            if target.read_bytes() == data:
+                report.unchanged.append(relative)
+                continue
+        except FileNotFoundError:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.tmp")
+        temporary.write_bytes(data)
+        temporary.replace(target)  # atomic: the watcher never sees half a page
+        report.written.append(relative)
+
+    for stale in sorted(out_dir.rglob("*.md"), reverse=True):
+        if stale.resolve() not in wanted:
+            stale.unlink()
+            report.removed.append(stale.relative_to(docs_dir).as_posix())
+    for directory in sorted((p for p in out_dir.rglob("*") if p.is_dir()), reverse=True):
+        if not any(directory.iterdir()):
+            directory.rmdir()
+    return report

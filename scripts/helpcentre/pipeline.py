@@ -1,0 +1,75 @@
+"""The whole core in one call: checklists → checked site → pages on disk.
+
+Both the command line and the MkDocs edge go through :func:`generate`. The
+i18n plugin runs every MkDocs event once per language, and ``mkdocs serve``
+rebuilds on every save, so results are cached by a fingerprint of the inputs
+(each file's path, size and modification time): unchanged inputs are neither
+re-read nor re-rendered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import model
+from .generate import WriteReport, write_pages
+from .problems import Problems
+from .render import GENERATED_DIR, Renderer
+from .validate import load_site
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where a help centre's inputs and outputs live, relative to ``root``."""
+
+    root: Path
+    checklists_dir: str = "checklists"
+    docs_dir: str = "docs"
+    templates_dir: str = "overrides/helpcentre"
+
+    def fingerprint(self) -> tuple:
+        parts = []
+        for folder in (self.checklists_dir, self.templates_dir):
+            base = self.root / folder
+            if base.is_dir():
+                for path in sorted(base.iterdir()):
+                    if path.is_file():
+                        stat = path.stat()
+                        parts.append((path.name, stat.st_size, stat.st_mtime_ns))
+        return tuple(parts)
+
+
+@dataclass
+class Result:
+    site: model.Site | None
+    problems: Problems
+    renderer: Renderer | None = None
+    pages: dict[str, str] = field(default_factory=dict)
+    report: WriteReport | None = None
+
+
+_cache: dict[Project, tuple[tuple, Result]] = {}
+
+
+def check(project: Project) -> Result:
+    """Validate and render (cached); writes nothing."""
+    fingerprint = project.fingerprint()
+    cached = _cache.get(project)
+    if cached and cached[0] == fingerprint:
+        return cached[1]
+    site, problems = load_site(project.root, project.checklists_dir)
+    result = Result(site, problems)
+    if site is not None:
+        result.renderer = Renderer(site, project.root / project.templates_dir)
+        result.pages = result.renderer.pages()
+    _cache[project] = (fingerprint, result)
+    return result
+
+
+def generate(project: Project) -> Result:
+    """Validate, render and write the pages that changed into ``docs/help/``."""
+    result = check(project)
+    if result.site is not None:
+        result.report = write_pages(project.root / project.docs_dir, GENERATED_DIR, result.pages)
+    return result

@@ -1,0 +1,66 @@
+"""Typography applied to rendered text, per language.
+
+French follows Canadian usage (Office québécois de la langue française and the
+federal Translation Bureau): a non-breaking space before a colon and inside
+guillemets, none before ``;``, ``!`` and ``?``; ``24/7`` is written out as
+"24 heures sur 24, 7 jours sur 7". Both languages get typographic apostrophes
+and quotation marks, and phone numbers that never break across lines.
+
+Only prose is touched: code spans, link targets, autolinks and bare addresses
+pass through as written, so ``https://`` and ``tel:`` keep their colons.
+"""
+
+from __future__ import annotations
+
+import re
+
+NBSP = "\u00a0"
+
+_PROTECTED = re.compile(
+    r"(`+)(?:.|\n)*?(?<!`)\1(?!`)"          # code spans
+    r"|\]\([^)]*\)"                            # inline link targets
+    r"|^[ ]{0,3}\[[^\]]+\]:[^\n]*$"            # reference definitions
+    r"|<(?:https?://|mailto:)[^<>\s]+>"        # autolinks
+    r"|https?://[^\s)<>]+"                     # bare addresses
+    r"|&[#A-Za-z0-9]+;",                       # entities written by neutralize()
+    re.MULTILINE,
+)
+PHONE = re.compile(r"(?<![\w-])(?:1-)?\d{3}-\d{3}-\d{4}(?![\w-])")
+_SPACES = "[ \u00a0\u202f]"
+
+
+def _prose(text: str, transform) -> str:
+    """Apply ``transform`` to the unprotected stretches of ``text`` only."""
+    out: list[str] = []
+    position = 0
+    for match in _PROTECTED.finditer(text):
+        out.append(transform(text[position:match.start()]))
+        out.append(match.group())
+        position = match.end()
+    out.append(transform(text[position:]))
+    return "".join(out)
+
+
+def _french(text: str) -> str:
+    text = re.sub(r"\b24\s*/\s*7\b", "24 heures sur 24, 7 jours sur 7", text)
+    text = re.sub(r"(?<![\w\"])\"([^\"\n]+)\"", lambda m: f"«{NBSP}{m.group(1).strip()}{NBSP}»", text)
+    text = re.sub(rf"«{_SPACES}*", f"«{NBSP}", text)
+    text = re.sub(rf"{_SPACES}*»", f"{NBSP}»", text)
+    text = re.sub(rf"(?<=\S){_SPACES}*:(?=\s|$)", f"{NBSP}:", text)
+    text = re.sub(rf"(?<=\S){_SPACES}+([;!?])", r"\1", text)
+    return text.replace("'", "’")
+
+
+def _english(text: str) -> str:
+    text = re.sub(r"(?<![\w\"])\"([^\"\n]+)\"", "“\\1”", text)
+    return re.sub(r"(?<=\w)'(?=\w)|(?<=s)'(?=\s)", "’", text)
+
+
+def apply(text: str, lang: str) -> str:
+    """The text with its language's typography (prose only)."""
+    return _prose(text, _french if lang == "fr" else _english)
+
+
+def keep_phone_numbers_whole(html_or_markdown: str) -> str:
+    """Wrap phone numbers so that a line never breaks inside one."""
+    return _prose(html_or_markdown, lambda t: PHONE.sub(lambda m: f'<span class="hc-nowrap">{m.group()}</span>', t))

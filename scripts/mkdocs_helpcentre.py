@@ -1,0 +1,112 @@
+"""The MkDocs edge of the help-centre generator (loaded through ``hooks:``).
+
+This is the only module that knows about MkDocs and mkdocs-static-i18n; the
+core (``scripts/helpcentre``) knows neither. It:
+
+* reads its options from ``extra.helpcentre`` in ``mkdocs.yml`` into a typed
+  config class;
+* before files are collected, has the core validate ``checklists/`` and write
+  the pages that changed into ``docs/help/`` (real files: the i18n plugin
+  crashes on in-memory pages and drops files outside ``docs_dir``);
+* gives each language its navigation, with the collections as sections
+  (Material writes the whole nav into every page: sections and
+  ``navigation.prune`` keep page weight near linear in the number of articles);
+* appends the collections to a hand-written page whose front matter says
+  ``helpcentre: collections`` (the home page).
+
+The i18n plugin rebuilds the site once per language, so every event here runs
+once per language; the core caches its work by input fingerprint.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from mkdocs.config import base, config_options
+from mkdocs.exceptions import PluginError
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from helpcentre import LANGUAGES  # noqa: E402
+from helpcentre.generate import NotOurFolder  # noqa: E402
+from helpcentre.pipeline import Project, generate  # noqa: E402
+from helpcentre.problems import ContentError  # noqa: E402
+
+
+class HelpCentreConfig(base.Config):
+    """Options under ``extra: helpcentre:`` in ``mkdocs.yml``."""
+
+    checklists_dir = config_options.Type(str, default="checklists")
+    """Folder of the checklist YAML files, relative to mkdocs.yml."""
+
+    templates_dir = config_options.Type(str, default="overrides/helpcentre")
+    """Folder of the Jinja templates and UI strings that render checklists."""
+
+    feedback_endpoint = config_options.Optional(config_options.Type(str))
+    """Address the "Did this answer your question?" form posts to. Unset: the
+    widget shows how to reach support instead of a form that goes nowhere."""
+
+
+def _options(config) -> HelpCentreConfig:
+    options = HelpCentreConfig()
+    options.load_dict(dict((config.extra or {}).get("helpcentre") or {}))
+    failed, warnings = options.validate()
+    problems = [f"extra.helpcentre.{key}: {error}" for key, error in failed + warnings]
+    if problems:
+        raise PluginError("mkdocs.yml: " + "; ".join(problems))
+    return options
+
+
+def _project(config) -> Project:
+    options = _options(config)
+    root = Path(config.config_file_path).resolve().parent
+    docs = Path(config.docs_dir).resolve()
+    return Project(root, options.checklists_dir, docs.relative_to(root).as_posix(), options.templates_dir)
+
+
+def _i18n(config):
+    return config.plugins.get("i18n")
+
+
+def _current_language(config) -> str:
+    plugin = _i18n(config)
+    return getattr(plugin, "current_language", None) or LANGUAGES[0]
+
+
+def _result(config):
+    try:
+        result = generate(_project(config))
+    except NotOurFolder as error:
+        raise PluginError(str(error)) from None
+    if result.site is None:
+        raise PluginError(str(ContentError(result.problems)))
+    return result
+
+
+def on_config(config):
+    result = _result(config)
+    # Each language gets the collections as nav sections titled in its language,
+    # inserted after the first entry of the hand-written nav (the home page).
+    plugin = _i18n(config)
+    # config.nav may still hold the previous language's nav (the i18n plugin
+    # restores its original only later): drop the sections we generated.
+    ours = [entry for lang in LANGUAGES for entry in result.renderer.nav(lang)]
+    base_nav = [entry for entry in (config.nav or ["index.md"]) if entry not in ours]
+    for language in (plugin.config.languages if plugin else []):
+        if language.locale in LANGUAGES:
+            language.nav = base_nav[:1] + result.renderer.nav(language.locale) + base_nav[1:]
+    if plugin is None:
+        config.nav = base_nav[:1] + result.renderer.nav(LANGUAGES[0]) + base_nav[1:]
+    return config
+
+
+def on_pre_build(config):
+    _result(config)  # writes changed pages before MkDocs collects files
+
+
+def on_page_markdown(markdown, page, config, files):
+    if page.meta.get("helpcentre") == "collections":
+        stem = page.file.src_uri.rsplit(".", 2)[0]
+        return markdown.rstrip() + "\n\n" + _result(config).renderer.home_block(_current_language(config), stem)
+    return markdown
