@@ -38,7 +38,7 @@ class Tally:
     errors: int = 0
 
 
-def answer_bodies(pages: Sequence[str], lang: str = "en",
+def answer_bodies(pages: Sequence[str], lang: str = "en", *,
                   answers: Sequence[str] = ("no", "partly", "yes")) -> Iterator[bytes]:
     """Endless form bodies cycling through every page and answer."""
     for page, answer in itertools.cycle([(p, a) for p in pages for a in answers]):
