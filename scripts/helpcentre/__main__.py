@@ -37,6 +37,14 @@ def schema_texts() -> dict[str, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except OSError as error:  # a missing folder or unreadable template: say which, no traceback
+        print(f"error: {error.strerror or error}: {error.filename or ''}", file=sys.stderr)
+        return 2
+
+
+def _main(argv: list[str] | None) -> int:
     parser = argparse.ArgumentParser(prog="helpcentre", description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="the project folder (default: here)")
     sub = parser.add_subparsers(dest="command", required=True)

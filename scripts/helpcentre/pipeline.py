@@ -53,15 +53,20 @@ _cache: dict[Project, tuple[tuple, Result]] = {}
 
 
 def check(project: Project) -> Result:
-    """Validate and render (cached); writes nothing."""
+    """Validate only; writes nothing."""
+    site, problems = load_site(project.root, project.checklists_dir)
+    return Result(site, problems)
+
+
+def render(project: Project) -> Result:
+    """Validate and render every page (cached by input fingerprint); writes nothing."""
     fingerprint = project.fingerprint()
     cached = _cache.get(project)
     if cached and cached[0] == fingerprint:
         return cached[1]
-    site, problems = load_site(project.root, project.checklists_dir)
-    result = Result(site, problems)
-    if site is not None:
-        result.renderer = Renderer(site, project.root / project.templates_dir)
+    result = check(project)
+    if result.site is not None:
+        result.renderer = Renderer(result.site, project.root / project.templates_dir)
         result.pages = result.renderer.pages()
     _cache[project] = (fingerprint, result)
     return result
@@ -69,7 +74,7 @@ def check(project: Project) -> Result:
 
 def generate(project: Project) -> Result:
     """Validate, render and write the pages that changed into ``docs/help/``."""
-    result = check(project)
+    result = render(project)
     if result.site is not None:
         result.report = write_pages(project.root / project.docs_dir, GENERATED_DIR, result.pages)
     return result

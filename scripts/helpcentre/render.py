@@ -6,6 +6,7 @@ only prepares text for them through a few filters:
 * ``text`` — an editor's text in the page's language, made safe
   (:func:`.safety.neutralize`), links between checklists turned into relative
   ``.md`` paths MkDocs resolves and validates, typography applied;
+* ``plain`` — the same text typeset but not made Markdown (front matter);
 * ``t`` — a UI string from ``strings.yml`` in the page's language;
 * ``duration`` and ``hours`` — data said in words.
 
@@ -82,6 +83,7 @@ class Renderer:
         )
         self.env.filters.update(
             text=self._text_filter,
+            plain=jinja2.pass_context(lambda ctx, value: typography.apply(value[ctx["lang"]], ctx["lang"])),
             t=self._ui_filter,
             duration=jinja2.pass_context(lambda ctx, d: wording.duration(d, ctx["lang"])),
             quantity=jinja2.pass_context(lambda ctx, n, unit: wording.quantity(n, unit, ctx["lang"])),

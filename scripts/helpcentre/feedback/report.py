@@ -123,7 +123,7 @@ def write_text(report: Report, out: TextIO) -> None:
     if report.notice:
         print(report.notice, file=out)
         return
-    header = ["Article", "Lang", *[a.capitalize() for a in report.answers], "Total", "Yes", "Comments"]
+    header = ["Article", "Lang", *[a.capitalize() for a in report.answers], "Total", "Yes %", "Comments"]
     rows = [
         [a.page, a.lang, *[str(a.counts.get(x, 0)) for x in report.answers], str(a.total),
          percent(a.yes_share), str(a.comment_count)]

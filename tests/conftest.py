@@ -1,0 +1,69 @@
+"""Shared fixtures: throwaway copies of the project, and the golden-file switch."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPTS = ROOT / "scripts"
+BIN = Path(sys.executable).parent
+
+# What a help-centre project is made of (the rest is output or tooling).
+PROJECT_PARTS = ("mkdocs.yml", "docs", "overrides", "checklists", "scripts")
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--update-golden", action="store_true", default=False,
+        help="rewrite the expected files of golden tests from the current output",
+    )
+
+
+@pytest.fixture
+def update_golden(request) -> bool:
+    return request.config.getoption("--update-golden") or os.environ.get("UPDATE_GOLDEN") == "1"
+
+
+def copy_project(destination: Path, checklists: Path | None = None) -> Path:
+    """A copy of this project (without built output) to build or break safely."""
+    for part in PROJECT_PARTS:
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, destination / part, ignore=shutil.ignore_patterns("__pycache__", "help"))
+        else:
+            shutil.copy2(source, destination / part)
+    if checklists is not None:
+        shutil.rmtree(destination / "checklists")
+        shutil.copytree(checklists, destination / "checklists")
+    return destination
+
+
+def run(args: list[str], cwd: Path, **kwargs) -> subprocess.CompletedProcess:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(cwd / "scripts")}
+    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=300, **kwargs)
+
+
+def mkdocs_build(project: Path, site: Path) -> subprocess.CompletedProcess:
+    return run([str(BIN / "mkdocs"), "build", "--strict", "--site-dir", str(site)], cwd=project)
+
+
+def helpcentre(project: Path, *args: str) -> subprocess.CompletedProcess:
+    return run([sys.executable, "-m", "helpcentre", *args], cwd=project)
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The real project, built once for the session with the strict build."""
+    project = copy_project(tmp_path_factory.mktemp("project"))
+    site = project / "site"
+    result = mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if "WARNING" in line]
+    assert not warnings, "\n".join(warnings)
+    return site
