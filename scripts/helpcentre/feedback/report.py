@@ -221,7 +221,7 @@ def render_html(report: Report) -> str:
         parts.append("<table><caption>Answers per article and language</caption><thead><tr>"
                      '<th scope="col">Article</th><th scope="col">Language</th>'
                      + "".join(f'<th scope="col">{e(x.capitalize())}</th>' for x in report.answers)
-                     + '<th scope="col">Total</th><th scope="col">Yes</th><th scope="col">Answers</th>'
+                     + '<th scope="col">Total</th><th scope="col">Share of yes</th><th scope="col">Answers</th>'
                      '<th scope="col">Comments</th></tr></thead><tbody>')
         for a in report.articles:
             parts.append(
