@@ -95,7 +95,7 @@ def _expect_text(node: yaml.Node, walk: Walk, what: str) -> str | object:
     """A scalar that YAML reads as text, or a problem explaining why not."""
     if isinstance(node, yaml.ScalarNode) and node.tag == STR:
         return node.value
-    if isinstance(node, yaml.ScalarNode) and node.style is None and node.value != "":
+    if isinstance(node, yaml.ScalarNode) and not node.style and node.value != "":
         walk.error(
             node,
             f"{what}: YAML reads '{node.value}' as {kind_name(node)}, not text; put it in quotes",
@@ -325,7 +325,8 @@ class Obj(Kind):
     doc: str = ""
     fields: list[Field] = field(default_factory=list)
     build: Callable[..., Any] | None = None
-    rule: Callable[[dict, yaml.MappingNode, Walk], None] | None = None  # cross-field checks
+    rule: Callable[[dict, set, yaml.MappingNode, Walk], None] | None = None
+    """Cross-field checks: given the valid values, the keys written, the node and the walk."""
 
     def check(self, node, walk, depth):
         if not isinstance(node, yaml.MappingNode):
@@ -351,7 +352,7 @@ class Obj(Kind):
                 continue
             values[spec.name] = value
         if self.rule is not None:
-            self.rule(values, node, walk)
+            self.rule(values, set(pairs), node, walk)
         if not complete or self.build is None:
             return MISSING if not complete else values
         return self.build(location=walk.at(node), **{k.replace("-", "_"): v for k, v in values.items()})
@@ -395,30 +396,30 @@ def _mapping_pairs(node: yaml.MappingNode, walk: Walk, allowed: set[str], what: 
 
 # --- Cross-field rules --------------------------------------------------------
 
-def _duration_rule(values, node, walk):
+def _duration_rule(values, present, node, walk):
     if values.get("amount") == 0:
         walk.error(node, "a duration of 0 says nothing; give the real amount")
 
 
-def _link_rule(values, node, walk):
-    has_url, has_checklist = "url" in values, "checklist" in values
+def _link_rule(values, present, node, walk):
+    has_url, has_checklist = "url" in present, "checklist" in present
     if has_url == has_checklist:
         walk.error(node, "a related link needs exactly one of 'url' (an outside address) or 'checklist' (another checklist's id)")
-    if has_url and "title" not in values:
+    if has_url and "title" not in present:
         walk.error(node, "a related link to an outside address needs a 'title' in both languages")
-    if "anchor" in values and not has_checklist:
+    if "anchor" in present and not has_checklist:
         walk.error(node, "'anchor' goes with 'checklist': it names a step of that checklist")
 
 
-def _contact_rule(values, node, walk):
-    if not any(k in values for k in ("phone", "email")):
+def _contact_rule(values, present, node, walk):
+    if not present & {"phone", "email"}:
         walk.error(node, "a contact needs a 'phone' or an 'email'")
-    if "hours" in values and values.get("always-open"):
+    if "hours" in present and values.get("always-open"):
         walk.error(node, "a contact is either 'always-open: true' or has 'hours', not both")
 
 
-def _section_rule(values, node, walk):
-    if not any(k in values for k in ("body", "steps", "timeline", "contacts", "callouts")):
+def _section_rule(values, present, node, walk):
+    if not present & {"body", "steps", "timeline", "contacts", "callouts"}:
         walk.error(node, "a section needs content: a 'body', 'steps', a 'timeline', 'callouts' or 'contacts'")
 
 

@@ -182,9 +182,11 @@ def _report_yaml_error(error: yaml.MarkedYAMLError, text: str, path: str, proble
     mark = error.problem_mark or error.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     problem = (error.problem or "").strip()
-    if "'\\t'" in problem or "tab" in problem:
-        tab_lines = [n for n, text_line in enumerate(text.splitlines(), 1) if text_line[:1] == "\t" or re.match(r" +\t", text_line)]
-        for tab_line in tab_lines or [line]:
+    # libyaml does not name the character it choked on; a tab in the
+    # indentation is by far the likeliest, so name every such line.
+    tab_lines = [n for n, text_line in enumerate(text.splitlines(), 1) if re.match(r"^ *\t", text_line)]
+    if tab_lines and ("cannot start any token" in problem or "tab" in problem or line in tab_lines):
+        for tab_line in tab_lines:
             problems.add(
                 Location(path, tab_line, 1),
                 "a tab character is used for indentation; YAML needs spaces (set your editor to insert spaces)",
@@ -196,6 +198,30 @@ def _report_yaml_error(error: yaml.MarkedYAMLError, text: str, path: str, proble
     context = (error.context or "").strip()
     detail = f"{problem} ({context})" if context and context != problem else problem
     problems.add(Location(path, line, column), f"YAML syntax error: {detail or 'the file cannot be read as YAML'}")
+
+
+def shared_node(root: yaml.Node, text: str) -> yaml.Node | None:
+    """A node reached twice in the tree (an alias), or None.
+
+    The composer resolves ``*name`` to the very node ``&name`` made, so an alias
+    shows as a node met twice. The walk visits each node once: an alias bomb
+    costs no more than its text.
+    """
+    if "*" not in text:
+        return None
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            return node
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.extend((key, value))
+    return None
 
 
 def unknown_tag(node: yaml.Node) -> bool:

@@ -13,7 +13,7 @@ from pathlib import Path
 from . import format as fmt
 from . import model, safety
 from .problems import Location, Problems
-from .source import SourceFile, read_source
+from .source import SourceFile, read_source, shared_node
 
 SHARED_FILE = "_shared.yml"
 """Collections, roles and contacts, defined once for every checklist."""
@@ -68,6 +68,10 @@ def _walk(root: Path, file: Path, spec: fmt.Obj, problems: Problems):
     if source.root is None:
         return None, None
     walk = fmt.Walk(source, problems)
+    alias = shared_node(source.root, source.text)
+    if alias is not None:
+        problems.add(walk.at(alias), "YAML anchors and aliases (&name, *name) are not allowed in checklists; write the value out")
+        return None, walk
     if not fmt._enter(source.root, walk, 0):
         return None, walk
     values = spec.check(source.root, walk, 0)

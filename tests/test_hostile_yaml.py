@@ -1,0 +1,57 @@
+"""333 hostile YAML inputs written by others (the yaml-test-suite corpus in
+shared/corpora), each fed as a checklist: every one must get at least one
+located error (``checklists/NAME.yml:LINE:COL: …``) and none may raise."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from helpcentre.validate import load_site
+
+CORPUS = ROOT.parent / "shared" / "corpora" / "yaml-test-suite"
+LOCATED = re.compile(r"^checklists/[\w.-]+\.yml:\d+:\d+: \S")
+
+
+def corpus_files() -> list[Path]:
+    if not CORPUS.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"the YAML corpus is missing at {CORPUS}")
+        return []
+    return sorted(CORPUS.glob("*.yaml"))
+
+
+def test_the_corpus_is_there():
+    files = corpus_files()
+    if not files:
+        pytest.skip(f"no corpus at {CORPUS} (a developer laptop without shared/)")
+    assert len(files) >= 333
+
+
+def test_every_hostile_input_gets_a_located_error_and_no_traceback(tmp_path):
+    files = corpus_files()
+    if not files:
+        pytest.skip(f"no corpus at {CORPUS}")
+    checklists = tmp_path / "checklists"
+    checklists.mkdir()
+    shutil.copy(ROOT / "tests" / "golden" / "every-feature" / "checklists" / "_shared.yml", checklists)
+    names = {}
+    for file in files:
+        name = "t-" + re.sub(r"[^a-z0-9]+", "-", file.stem.lower()).strip("-") + ".yml"
+        shutil.copy(file, checklists / name)
+        names[name] = file.name
+    site, problems = load_site(tmp_path)  # must not raise, whatever the input
+    assert site is None
+    by_file: dict[str, list[str]] = {}
+    for problem in problems.errors:
+        by_file.setdefault(problem.location.path.split("/")[-1], []).append(str(problem))
+    missing = [names[n] for n in names if n not in by_file]
+    assert not missing, f"no error for: {missing}"
+    for lines in by_file.values():
+        for line in lines:
+            assert LOCATED.match(line), line
