@@ -40,7 +40,7 @@ schema: $(READY)
 	$(BIN)/python -m helpcentre schema
 
 test: $(READY)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lock: $(READY)
 	$(BIN)/python -m pip install --quiet -r requirements.in
