@@ -152,6 +152,7 @@ class Helpers:
     manifest_data = staticmethod(manifest_data)
     write_manifest = staticmethod(write_manifest)
     run_cli = staticmethod(run_cli)
+    free_port = staticmethod(free_port)
     rows = staticmethod(rows)
     columns = staticmethod(columns)
 

@@ -4,13 +4,16 @@ service acknowledged with a 303 is in the database, even after SIGKILL."""
 from __future__ import annotations
 
 import asyncio
+import functools
+import http.server
 import threading
 import time
 from urllib.parse import parse_qs
 
 import httpx
+import pytest
 
-from helpcentre.feedback.loadtest import answer_bodies, hammer, run_load
+from helpcentre.feedback.loadtest import LoadTestError, answer_bodies, hammer, run_load
 from helpcentre.feedback.store import insert_rows
 
 
@@ -92,6 +95,10 @@ def test_the_load_test_notices_acknowledged_answers_that_were_not_stored(tmp_pat
         try:
             while True:
                 head = (await reader.readuntil(b"\r\n\r\n")).decode().lower()
+                if head.startswith("get /healthz"):  # it passes the load test's preflight
+                    body = b'{"status":"ok","db":"ok"}'
+                    writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+                    continue
                 length = int(head.split("content-length:")[1].split("\r\n")[0])
                 await reader.readexactly(length)
                 writer.write(b"HTTP/1.1 303 See Other\r\nLocation: /\r\nContent-Length: 0\r\n\r\n")
@@ -120,3 +127,20 @@ def test_the_load_test_notices_acknowledged_answers_that_were_not_stored(tmp_pat
     assert result["acknowledged"] == 50
     assert result["stored"] == 0
     assert result["lost"] == 50
+
+
+def test_the_load_test_refuses_to_run_against_anything_but_a_healthy_service(fb, tmp_path):
+    with pytest.raises(LoadTestError, match="nothing answers"):
+        run_load(f"http://127.0.0.1:{fb.free_port()}/answer", clients=1, duration=1.0, pages=["any"])
+
+    # A wrong port that happens to be some other web server gets no posts at all.
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    other = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=other.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with pytest.raises(LoadTestError, match="not a healthy feedback service"):
+            run_load(f"http://127.0.0.1:{other.server_address[1]}/answer", clients=1, duration=1.0, pages=["any"])
+    finally:
+        other.shutdown()
+        other.server_close()

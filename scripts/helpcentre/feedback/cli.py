@@ -110,7 +110,7 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _loadtest(args: argparse.Namespace) -> int:
-    from .loadtest import run_load
+    from .loadtest import LoadTestError, run_load
     from .manifest import ManifestError, load
 
     try:
@@ -120,6 +120,10 @@ def _loadtest(args: argparse.Namespace) -> int:
         return 2
     pages = [page for page, paths in manifest.pages.items() if args.lang in paths]
     db = _db_path(args.db) if args.db else None
-    result = run_load(args.url, args.clients, args.duration, pages=pages, lang=args.lang, db=db)
+    try:
+        result = run_load(args.url, args.clients, args.duration, pages=pages, lang=args.lang, db=db)
+    except (LoadTestError, ValueError) as error:
+        print(f"feedback: {error}", file=sys.stderr)
+        return 2
     print(json.dumps(result, indent=2))
     return 1 if result["lost"] else 0

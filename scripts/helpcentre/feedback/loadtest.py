@@ -131,6 +131,31 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
     return status, close
 
 
+async def preflight(url: str) -> None:
+    """Check that ``url`` belongs to a healthy feedback service before loading it,
+    so a wrong port never sends thousands of posts to some other server."""
+    target = urlsplit(url)
+    try:
+        reader, writer = await asyncio.open_connection(target.hostname, target.port or 80)
+    except OSError as error:
+        raise LoadTestError(f"nothing answers at {target.netloc}: {error.strerror or error}") from None
+    try:
+        writer.write(f"GET /healthz HTTP/1.1\r\nHost: {target.netloc}\r\nConnection: close\r\n\r\n".encode())
+        head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1")
+        body = await reader.read(65536)
+    except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
+        raise LoadTestError(f"{target.netloc} does not speak HTTP like the feedback service") from None
+    finally:
+        writer.close()
+    if " 200 " not in head.split("\r\n", 1)[0] or b'"db":"ok"' not in body:
+        raise LoadTestError(f"{target.netloc} is not a healthy feedback service: GET /healthz said "
+                            f"{head.split(chr(13), 1)[0]!r}")
+
+
+class LoadTestError(RuntimeError):
+    """The load test cannot run; the message says why."""
+
+
 def count_answers(db_path: Path) -> int:
     """Rows in the answers table (0 if the database does not exist yet)."""
     if not db_path.exists():
@@ -166,6 +191,7 @@ def run_load(
     """Post answers to ``url`` (the service's ``/answer``) from ``clients`` concurrent
     clients for at most ``duration`` seconds.
 
+    Raises :class:`LoadTestError` if ``url`` is not a healthy feedback service.
     Returns ``rps`` (acknowledged answers per second), ``p50_ms`` and ``p99_ms``
     (latency of all responses), ``acknowledged`` (303s), ``stored`` and ``lost``
     (rows the run added to ``db``, acknowledged answers missing from it; None
@@ -174,7 +200,12 @@ def run_load(
     if not pages:
         raise ValueError("the load test needs at least one page id the service accepts")
     before = count_answers(db) if db is not None else 0
-    tally, elapsed = asyncio.run(hammer(url, clients, duration, answer_bodies(pages, lang), max_requests=max_requests))
+
+    async def run() -> tuple[Tally, float]:
+        await preflight(url)
+        return await hammer(url, clients, duration, answer_bodies(pages, lang), max_requests=max_requests)
+
+    tally, elapsed = asyncio.run(run())
     stored = count_answers(db) - before if db is not None else None
     return {
         "rps": round(tally.acknowledged / elapsed, 1) if elapsed else 0.0,
