@@ -18,10 +18,13 @@ import pytest
 from conftest import copy_project, mkdocs_build, run, BIN
 
 ARTICLE = "help/ereferral/rms-administrator-job-aid/"
+STEPS = ["submit-onboarding-request", "sign-participant-agreement", "receive-next-steps-email",
+         "create-ocean-site", "complete-online-training", "invite-and-train-users"]
 PAGES = {
     "": "fr/",
     "help/ereferral/": "fr/help/ereferral/",
     ARTICLE: "fr/" + ARTICLE,
+    **{f"{ARTICLE}{step}/": f"fr/{ARTICLE}{step}/" for step in STEPS},
 }
 NBSP = "\u00a0"
 

@@ -30,7 +30,7 @@ from . import LANGUAGES, model, safety, typography, wording
 GENERATED_DIR = "help"
 """Folder under ``docs/`` that belongs to the generator (git-ignored)."""
 
-_LINK_TARGET = re.compile(r"\]\(\s*(checklist:[a-z0-9-]+(?:#[a-z0-9-]+)?)\s*\)")
+_LINK_TARGET = re.compile(r"\]\(\s*((?:checklist:[a-z0-9-]+)?(?:#[a-z0-9-]+)?)\s*\)")
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,11 @@ class PagePath:
 
 def checklist_path(checklist: model.Checklist) -> PagePath:
     return PagePath(f"{GENERATED_DIR}/{checklist.collection.id}/{checklist.id}")
+
+
+def step_path(checklist: model.Checklist, step: model.Step) -> PagePath:
+    """The guided page of one step, under its checklist's address."""
+    return PagePath(f"{GENERATED_DIR}/{checklist.collection.id}/{checklist.id}/{step.id}")
 
 
 def collection_path(collection: model.Collection) -> PagePath:
@@ -89,6 +94,7 @@ class Renderer:
             quantity=jinja2.pass_context(lambda ctx, n, unit: wording.quantity(n, unit, ctx["lang"])),
             link=self._link_filter,
             attr=lambda value: str(value).replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;"),
+            css_string=lambda value: '"' + str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"',
         )
         self.env.globals.update(site=site, always_open=wording.ALWAYS_OPEN)
 
@@ -100,8 +106,7 @@ class Renderer:
         lang = ctx["lang"]
         text = value[lang] if isinstance(value, model.Text) else value
         text = safety.neutralize(text)
-        page: PagePath = ctx["page_path"]
-        text = _LINK_TARGET.sub(lambda m: f"]({self.href(m.group(1), page)})", text)
+        text = _LINK_TARGET.sub(lambda m: f"]({self.href(m.group(1), ctx)})", text)
         text = typography.apply(text, lang)
         return typography.keep_phone_numbers_whole(text)
 
@@ -116,24 +121,61 @@ class Renderer:
         path = checklist_path(target) if isinstance(target, model.Checklist) else collection_path(target)
         return _relative(ctx["page_path"], path) + (f"#{anchor}" if anchor else "")
 
-    def href(self, target: str, page: PagePath) -> str:
+    def href(self, target: str, ctx) -> str:
+        """Where an editor's ``checklist:ID#anchor`` or ``#anchor`` link points from this page.
+
+        On a guided step page, an anchor that is not on that page (another
+        step, a section) leads to the whole checklist's page instead.
+        """
+        page: PagePath = ctx["page_path"]
+        same_page = safety.SAME_PAGE_LINK.match(target)
+        if same_page:
+            local = ctx.get("local_anchors")
+            if local is None or same_page.group(1) in local:
+                return target
+            return ctx["checklist_page"] + target
         match = safety.CHECKLIST_LINK.match(target)
+        if not match:
+            return target
         checklist = self.site.checklists[match.group(1)]
         return _relative(page, checklist_path(checklist)) + (f"#{match.group(2)}" if match.group(2) else "")
 
     # -- pages -----------------------------------------------------------------
-    def checklist_page(self, checklist: model.Checklist, lang: str) -> str:
-        template = self.env.get_template("checklist.md.j2")
-        return template.render(
+    def _checklist_context(self, checklist: model.Checklist, lang: str, page_path: PagePath) -> dict:
+        steps = checklist.steps
+        return dict(
             lang=lang,
-            page_path=checklist_path(checklist),
+            page_path=page_path,
             checklist=checklist,
             collection=self.site.shared.collections[checklist.collection.id],
             roles=self.site.shared.roles,
             contacts=self.site.shared.contacts,
             footnotes={note.id: note for note in checklist.footnotes},
-            step_numbers=_step_numbers(checklist),
+            step_numbers={step.id: number for number, step in enumerate(steps, 1)},
             first_referrer=_first_referrers(checklist),
+            steps=steps,
+            step_page=lambda step: _relative(page_path, step_path(checklist, step)),
+            checklist_page=_relative(page_path, checklist_path(checklist)),
+        )
+
+    def checklist_page(self, checklist: model.Checklist, lang: str) -> str:
+        context = self._checklist_context(checklist, lang, checklist_path(checklist))
+        return self.env.get_template("checklist.md.j2").render(
+            **context, progress_css=self.env.get_template("progress.css.j2").render(**context),
+        )
+
+    def step_page(self, checklist: model.Checklist, step: model.Step, lang: str) -> str:
+        """One step on a page of its own: the guided path through a checklist."""
+        context = self._checklist_context(checklist, lang, step_path(checklist, step))
+        index = context["step_numbers"][step.id] - 1
+        steps = context["steps"]
+        context["first_referrer"] = _first_referrers(checklist, only=step)
+        context["local_anchors"] = {step.id, *(item.id for item in step.items)}
+        return self.env.get_template("step.md.j2").render(
+            **context,
+            step=step,
+            previous=steps[index - 1] if index > 0 else None,
+            next=steps[index + 1] if index + 1 < len(steps) else None,
         )
 
     def collection_page(self, collection: model.Collection, lang: str) -> str:
@@ -156,6 +198,8 @@ class Renderer:
             for checklist in collection.checklists:
                 for lang in LANGUAGES:
                     out[checklist_path(checklist).source(lang)] = self.checklist_page(checklist, lang)
+                    for step in checklist.steps:
+                        out[step_path(checklist, step).source(lang)] = self.step_page(checklist, step, lang)
         return out
 
     def nav(self, lang: str) -> list:
@@ -173,16 +217,15 @@ def _relative(page: PagePath, target: PagePath) -> str:
     return posixpath.relpath(target.markdown, posixpath.dirname(page.markdown) or ".")
 
 
-def _first_referrers(checklist: model.Checklist) -> dict[str, str]:
-    """Footnote id → the step or sub-item that first refers to it (the back link's target)."""
+def _first_referrers(checklist: model.Checklist, only: model.Step | None = None) -> dict[str, str]:
+    """Footnote id → the step or sub-item that first refers to it (the back link's target).
+
+    With ``only``, just the notes that step refers to: a guided page shows those.
+    """
     first: dict[str, str] = {}
-    for step in checklist.steps:
+    for step in ([only] if only else checklist.steps):
         for owner in [step, *step.items]:
             if owner.footnote is not None:
                 first.setdefault(owner.footnote.id, owner.id)
     return first
 
-
-def _step_numbers(checklist: model.Checklist) -> dict[str, int]:
-    """Steps are numbered across the whole checklist, so "step 4" means one thing."""
-    return {step.id: number for number, step in enumerate(checklist.steps, 1)}

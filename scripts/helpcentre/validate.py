@@ -122,8 +122,8 @@ def _check_ids(checklist: model.Checklist, problems: Problems) -> None:
     seen: dict[str, Location] = {}
 
     def claim(identifier: str, location: Location, what: str) -> None:
-        if identifier.startswith("hc-"):
-            problems.add(location, f"the {what} id '{identifier}' starts with 'hc-', which is kept for the ids the templates add; choose another")
+        if identifier.startswith("hc-") or identifier == "index":
+            problems.add(location, f"the {what} id '{identifier}' is kept for the pages and ids the templates add (it is 'index' or starts with 'hc-'); choose another")
         elif identifier in seen:
             problems.add(location, f"the {what} id '{identifier}' is already used at line {seen[identifier].line}; ids must be unique within a checklist")
         else:
