@@ -1,0 +1,101 @@
+"""Command line: ``python -m helpcentre.links [--site site] [--root .] [--external] …``.
+
+Exit codes: 0 no problem (warnings allowed unless ``--strict``), 1 problems,
+2 wrong usage (no built site). One problem per line on standard output, as
+``FILE:LINE:COL: message``; a summary on standard error; never a traceback.
+Under GitHub Actions (``GITHUB_ACTIONS=true``) each problem is also written as
+an annotation, so it shows on the pull request's changed line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from . import check_links
+from .report import as_github, as_json, as_text
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m helpcentre.links",
+        description="Check every link of the built help centre, both languages; report where each broken one was written.",
+    )
+    parser.add_argument("--site", type=Path, default=Path("site"), help="the built site folder (default: site)")
+    parser.add_argument("--root", type=Path, default=Path("."), help="the project folder, for YAML and Markdown locations (default: here)")
+    parser.add_argument("--site-url", help="the address the site was built for (default: from sitemap.xml, else mkdocs.yml)")
+    parser.add_argument("--format", choices=("text", "github", "json"), default="text",
+                        help="text (default), github (annotations only) or json (every occurrence)")
+    parser.add_argument("--strict", action="store_true", help="exit 1 on warnings too (slow or rate-limited outside sites)")
+    outside = parser.add_argument_group("outside addresses (network; off unless --external)")
+    outside.add_argument("--external", action="store_true", help="also request every outside http(s) address")
+    outside.add_argument("--cache", type=Path, default=Path("var/linkcache.json"),
+                         help="where recent good answers are kept (default: var/linkcache.json; 'none' for no cache)")
+    outside.add_argument("--cache-age", type=float, default=24 * 3600, metavar="SECONDS",
+                         help="how long a good answer is trusted (default: 86400)")
+    outside.add_argument("--concurrency", type=int, default=8, help="requests in flight at most (default: 8)")
+    outside.add_argument("--per-host", type=int, default=2, help="requests in flight per host at most (default: 2)")
+    outside.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS", help="per request (default: 10)")
+    outside.add_argument("--retries", type=int, default=2, help="retries after a time-out, 429 or 5xx (default: 2)")
+    outside.add_argument("--max-retry-after", type=float, default=60.0, metavar="SECONDS",
+                         help="longest Retry-After obeyed; longer is reported as rate-limited (default: 60)")
+    outside.add_argument("--exclude", action="append", default=[], metavar="REGEX", help="skip outside addresses matching this (repeatable)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except OSError as error:
+        print(f"error: {error.strerror or error}: {error.filename or ''}", file=sys.stderr)
+        return 2
+
+
+def _main(argv: list[str] | None) -> int:
+    args = _parser().parse_args(argv)
+    site = args.site
+    if not (site / "index.html").is_file():
+        print(f"error: {site} holds no built site (no index.html); run `make build` first", file=sys.stderr)
+        return 2
+    root = args.root if (args.root / "mkdocs.yml").is_file() else None
+    options = None
+    if args.external:
+        from .external import Options
+
+        options = Options(
+            concurrency=args.concurrency, per_host=args.per_host, timeout=args.timeout, retries=max(0, args.retries),
+            max_retry_after=args.max_retry_after, cache=None if str(args.cache) == "none" else args.cache,
+            cache_age=args.cache_age,
+        )
+    display = os.path.relpath(site) if not site.is_absolute() else str(site)
+    outcome = check_links(site, root, site_url=args.site_url, site_display=display, external=args.external,
+                          external_options=options, exclude=tuple(args.exclude))
+    for note in outcome.notes:
+        print(f"note: {note}", file=sys.stderr)
+    if args.format == "json":
+        print(as_json(outcome.problems))
+    elif args.format == "github":
+        if outcome.problems:
+            print(as_github(outcome.problems))
+    else:
+        if outcome.problems:
+            print(as_text(outcome.problems))
+        if os.environ.get("GITHUB_ACTIONS") == "true" and outcome.problems:
+            print(as_github(outcome.problems))
+    errors, warnings = len(outcome.errors), len(outcome.warnings)
+    what = f"{outcome.pages} pages, {outcome.links} links" + (f", {outcome.external_checked} outside addresses" if args.external else "")
+    if errors or warnings:
+        parts = [f"{errors} problem{'s' if errors != 1 else ''}"] + ([f"{warnings} warning{'s' if warnings != 1 else ''}"] if warnings else [])
+        print(f"{' and '.join(parts)} in {what}.", file=sys.stderr)
+    else:
+        print(f"{what} checked: no problems.", file=sys.stderr)
+    return 1 if errors or (args.strict and warnings) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

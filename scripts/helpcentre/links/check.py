@@ -1,0 +1,513 @@
+"""The internal checks of a built site: every page read once, every link resolved.
+
+:class:`BuiltSite` indexes the site folder (every file, every page's ids and
+links) and :func:`check_site` turns it into :class:`Finding`\\ s, one per
+broken link occurrence or page-level problem:
+
+* an internal ``href``/``src`` whose file does not exist (relative, absolute
+  under the site's path, or a full address starting with ``site_url``);
+* a ``#fragment`` that is no ``id`` (nor ``<a name>``) on the target page;
+* a link between pages of different languages that does not say so with
+  ``hreflang`` (only the language switcher may cross), a language switcher or
+  ``<link rel=alternate hreflang>`` that leads elsewhere than the page's twin,
+  a ``rel=canonical`` that is not the page itself;
+* a page without its twin in every other language (``x/`` ↔ ``fr/x/``), a page
+  whose ``<html lang>`` is not the language of its folder;
+* a malformed ``tel:`` or ``mailto:`` link, a scheme no reader's browser should
+  follow from our pages (``javascript:``, an unrewritten ``checklist:``);
+* ``sitemap.xml`` entries and ``feedback-manifest.json`` paths (the feedback
+  form's thank-you and comment pages) that are not pages of the site.
+
+External addresses are only collected here (:attr:`BuiltSite.external`); the
+optional network check is :mod:`.external`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .. import LANGUAGES
+from ..format import EMAIL
+from .scan import Link, PageFacts, scan
+
+NOT_FOUND_PAGE = "404.html"
+"""MkDocs writes one, at the root; it has no twin and serves every language."""
+
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+_TEL_GLOBAL = re.compile(r"^\+([0-9][0-9().-]*[0-9]|[0-9])$")
+_TEL_LOCAL = re.compile(r"^[0-9*#][0-9*#().-]*$")
+_TEL_PARAMETER = re.compile(r"^[A-Za-z0-9-]+(?:=[A-Za-z0-9\-_.!~*'()\[\]/:&+$%]+)?$")
+_NO_HREFLANG_CHECK = ("stylesheet", "icon", "preload", "prefetch", "manifest", "modulepreload")
+
+LANGUAGE_NAMES = {"en": "English", "fr": "French"}
+
+
+def language_name(lang: str) -> str:
+    return LANGUAGE_NAMES.get(lang, lang)
+
+
+@dataclass(frozen=True)
+class Target:
+    """An internal address, resolved: a file of the site and maybe a fragment."""
+
+    path: str  # relative to the site folder, e.g. "fr/help/x/index.html"
+    fragment: str | None = None
+
+    def shown(self) -> str:
+        """As a reader's address bar would show it, from the site's root."""
+        path = self.path
+        if path == "index.html" or path.endswith("/index.html"):
+            path = path[: -len("index.html")]
+        return "/" + path + (f"#{self.fragment}" if self.fragment is not None else "")
+
+
+@dataclass
+class Finding:
+    """One problem at one place of the built site.
+
+    For a link, ``message`` is what follows "link to ADDRESS": the report
+    names the address as the editor wrote it when it knows who did.
+    """
+
+    kind: str
+    page: str  # the page (or file) it is on, relative to the site folder
+    message: str
+    link: Link | None = None
+    target: Target | None = None
+    severity: str = "error"
+
+    def describe(self, written: str | None = None) -> str:
+        """The whole sentence; ``written`` replaces the address as it is in the HTML."""
+        if self.link is None or self.kind in _WHOLE_SENTENCE:
+            return self.message
+        return f"link to {_shown_address(written or self.link.value.strip(), self.target)}{self.message}"
+
+
+_WHOLE_SENTENCE = {"canonical", "switcher", "hreflang"}
+
+
+def _shown_address(written: str, target: "Target | None") -> str:
+    """The address as written, and where it leads when that reads differently."""
+    if target is None or written.startswith("#"):
+        return written
+    shown = target.shown()
+    return written if written == shown else f"{written} ({shown})"
+
+
+@dataclass
+class Resolved:
+    """What a link points at: an internal target, an outside address, or a problem."""
+
+    target: Target | None = None
+    external: str | None = None
+    problem: tuple[str, str] | None = None  # (kind, message)
+    scheme: str | None = None
+
+
+@dataclass
+class BuiltSite:
+    """A built site folder, indexed: every file, and every page read once."""
+
+    root: Path
+    site_url: str | None = None
+    languages: tuple[str, ...] = LANGUAGES
+    files: set[str] = field(default_factory=set)
+    directories: set[str] = field(default_factory=set)
+    pages: dict[str, PageFacts] = field(default_factory=dict)
+    _resolved: dict[tuple[str, str], Resolved] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, root: Path, site_url: str | None = None, languages: tuple[str, ...] = LANGUAGES) -> "BuiltSite":
+        site = cls(root, site_url if site_url is not None else _site_url_from_sitemap(root), languages)
+        prefix = len(str(root)) + 1
+        for directory, subdirectories, names in os.walk(root):
+            relative = directory[prefix:].replace(os.sep, "/") if len(directory) > len(str(root)) else ""
+            if relative:
+                site.directories.add(relative)
+            base = relative + "/" if relative else ""
+            for name in names:
+                site.files.add(base + name)
+        for path in sorted(site.files):
+            if path.endswith(".html"):
+                site.pages[path] = scan(_read(root / path))
+        return site
+
+    # -- languages -------------------------------------------------------------
+    def path_language(self, path: str) -> str:
+        first = path.split("/", 1)[0]
+        return first if first in self.languages[1:] else self.languages[0]
+
+    def counterpart(self, path: str, lang: str) -> str:
+        """The same page's path in ``lang`` (``help/x/index.html`` → ``fr/help/x/index.html``)."""
+        own = self.path_language(path)
+        bare = path[len(own) + 1:] if own != self.languages[0] else path
+        return bare if lang == self.languages[0] else f"{lang}/{bare}"
+
+    def page_language(self, path: str) -> str:
+        facts = self.pages.get(path)
+        declared = (facts.lang or "").split("-")[0].lower() if facts else ""
+        return declared if declared in self.languages else self.path_language(path)
+
+    # -- addresses -------------------------------------------------------------
+    @property
+    def base_path(self) -> str:
+        """The path the site is served under ("/" or e.g. "/helpcentre/")."""
+        if not self.site_url:
+            return "/"
+        path = urlsplit(self.site_url).path or "/"
+        return path if path.endswith("/") else path + "/"
+
+    def internal_path(self, url: str) -> str | None:
+        """The part of a full address after ``site_url``, when it is one of ours."""
+        if not self.site_url:
+            return None
+        base = self.site_url if self.site_url.endswith("/") else self.site_url + "/"
+        lowered = url[: len(base)].lower()
+        if lowered == base.lower():
+            return self.base_path + url[len(base):]
+        if url.lower() == base[:-1].lower():
+            return self.base_path
+        return None
+
+    def resolve(self, page: str, link: Link) -> Resolved:
+        """Resolve ``link`` as written on ``page`` (memoized per folder and address)."""
+        base = self.pages[page].base if page in self.pages else None
+        directory = posixpath.dirname(page)
+        key = (directory if base is None else f"{directory}\x00{base}", link.value)
+        cached = self._resolved.get(key)
+        if cached is None:
+            cached = self._resolve(directory, link.value, base)
+            self._resolved[key] = cached
+        if cached.target is not None and cached.target.path == "":  # "#x" or "": this very page
+            return Resolved(target=Target(page, cached.target.fragment))
+        return cached
+
+    def _resolve(self, directory: str, value: str, base: str | None) -> Resolved:
+        value = value.strip()
+        if base is not None:  # a <base href> on the page: resolve against it, as a browser does
+            value = _join_with_base(directory, base, value, self.base_path)
+        if value.startswith("//"):
+            value = "https:" + value
+        scheme = _SCHEME.match(value)
+        if scheme:
+            name = scheme.group(1).lower()
+            if name in ("http", "https"):
+                internal = self.internal_path(value)
+                if internal is None:
+                    return Resolved(external=value, scheme=name)
+                value = internal
+            else:
+                return Resolved(scheme=name, problem=_scheme_problem(name, value))
+        address, hash_sign, fragment = value.partition("#")
+        address = address.split("?", 1)[0]
+        fragment_value = unquote(fragment) if hash_sign else None
+        if address == "":
+            return Resolved(target=Target("", fragment_value))
+        if address.startswith("/"):
+            prefix = self.base_path
+            if not (address.startswith(prefix) or address == prefix[:-1]):
+                return Resolved(problem=("outside", f" is outside the site (it is served under {prefix})"))
+            relative = address[len(prefix):]
+        else:
+            relative = posixpath.join(directory, address) if directory else address
+        trailing = address.endswith("/")
+        relative = unquote(relative)
+        normal = posixpath.normpath(relative) if relative else "."
+        if normal == ".":
+            normal = ""
+        if normal == ".." or normal.startswith("../"):
+            return Resolved(problem=("outside", " goes above the site's root folder"))
+        if trailing or normal == "":
+            path = f"{normal}/index.html" if normal else "index.html"
+        elif normal in self.files:
+            path = normal
+        elif normal in self.directories and f"{normal}/index.html" in self.files:
+            path = f"{normal}/index.html"
+        else:
+            path = normal
+        return Resolved(target=Target(path, fragment_value))
+
+
+def _join_with_base(directory: str, base: str, value: str, base_path: str) -> str:
+    """``value`` resolved against a page's ``<base href>``, as an absolute path or full address."""
+    from urllib.parse import urljoin
+
+    origin = "http://site.invalid"
+    page_url = f"{origin}{base_path}{directory + '/' if directory else ''}"
+    joined = urljoin(urljoin(page_url, base), value)
+    return joined[len(origin):] if joined.startswith(origin + "/") else joined
+
+
+def _read(path: Path) -> str:
+    return path.read_bytes().decode("utf-8", errors="replace")
+
+
+def _scheme_problem(name: str, value: str) -> tuple[str, str] | None:
+    if name == "tel":
+        return _tel_problem(value)
+    if name == "mailto":
+        return _mailto_problem(value)
+    if name == "data":
+        return None
+    if name == "checklist":
+        return ("scheme", " was not turned into an address (a checklist link outside Markdown text?)")
+    return ("scheme", f": '{name}:' links are not allowed on the help centre")
+
+
+def _tel_problem(value: str) -> tuple[str, str] | None:
+    number, *parameters = unquote(value[4:]).split(";")
+    digits = re.sub(r"\D", "", number)
+    problem = None
+    if number.startswith("+"):
+        if not _TEL_GLOBAL.match(number) or not 7 <= len(digits) <= 15:
+            problem = "write + and the whole number"
+        elif digits.startswith("1") and len(digits) != 11:
+            problem = f"a North American number has 11 digits with the leading 1, this one has {len(digits)}"
+    elif not _TEL_LOCAL.match(number) or not any(p.lower().startswith("phone-context=") for p in parameters):
+        problem = "a number without + needs ';phone-context='; write the whole number with + instead"
+    if problem is None and not all(_TEL_PARAMETER.match(p) for p in parameters):
+        problem = "a parameter after ';' is malformed"
+    if problem:
+        return ("tel", f" is a malformed phone link: {problem}, e.g. tel:+18662501554")
+    return None
+
+
+def _mailto_problem(value: str) -> tuple[str, str] | None:
+    addresses, _, _query = value[7:].partition("?")
+    parts = [unquote(part).strip() for part in addresses.split(",")] if addresses else []
+    bad = [part for part in parts if not EMAIL.match(part)]
+    if not parts or bad:
+        shown = bad[0] if bad else "(none)"
+        return ("mailto", f" is a malformed email link: '{shown}' is not an email address")
+    return None
+
+
+def _site_url_from_sitemap(root: Path) -> str | None:
+    """The address the site was built for: the shortest page address in its sitemap."""
+    sitemap = root / "sitemap.xml"
+    if not sitemap.is_file():
+        return None
+    try:
+        tree = ET.parse(sitemap)
+    except (ET.ParseError, OSError):
+        return None
+    locations = [element.text.strip() for element in tree.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc") if element.text]
+    return min(locations, key=len) if locations else None
+
+
+# -- the checks -------------------------------------------------------------------
+
+def check_site(site: BuiltSite) -> tuple[list[Finding], dict[str, list[tuple[str, Link]]]]:
+    """Every internal problem of ``site``, and its outside addresses with where they are."""
+    findings: list[Finding] = []
+    external: dict[str, list[tuple[str, Link]]] = {}
+    for page, facts in site.pages.items():
+        _check_page(site, page, facts, findings, external)
+    findings.extend(_twins(site))
+    findings.extend(_sitemap(site))
+    findings.extend(_feedback_manifest(site))
+    return findings, external
+
+
+def _check_page(site: BuiltSite, page: str, facts: PageFacts, findings: list[Finding], external: dict) -> None:
+    own_lang = site.page_language(page)
+    is_not_found = page == NOT_FOUND_PAGE
+    if not is_not_found and facts.lang is not None:
+        declared = facts.lang.split("-")[0].lower()
+        folder = site.path_language(page)
+        if declared != folder:
+            findings.append(Finding(
+                "page-language", page,
+                f"page {Target(page).shown()} is in the {language_name(folder)} folder but says lang=\"{facts.lang}\"",
+            ))
+    for link in facts.links:
+        if link.tag == "form" or link.rel in ("preconnect", "dns-prefetch"):
+            # A form posts to a service; hints name hosts, not pages.
+            if link.tag == "form":
+                resolved = site.resolve(page, link)
+                if resolved.target is not None:
+                    _check_target(site, page, link, resolved.target, findings)
+            continue
+        resolved = site.resolve(page, link)
+        if resolved.problem is not None:
+            kind, message = resolved.problem
+            findings.append(Finding(kind, page, message, link))
+            continue
+        if resolved.external is not None:
+            external.setdefault(resolved.external, []).append((page, link))
+            continue
+        if resolved.scheme is not None:  # data:, tel:, mailto: that are fine
+            if resolved.scheme == "data" and link.tag in ("a", "area"):
+                findings.append(Finding("scheme", page, ": a page link may not lead to a data: address", link))
+            continue
+        target = resolved.target
+        if not _check_target(site, page, link, target, findings):
+            continue
+        if not target.path.endswith(".html") or is_not_found:
+            continue
+        _check_languages(site, page, own_lang, link, target, findings)
+
+
+def _check_target(site: BuiltSite, page: str, link: Link, target: Target, findings: list[Finding]) -> bool:
+    """Whether ``target`` exists (and its fragment); a finding if not."""
+    if target.path not in site.files:
+        findings.append(Finding("missing-page", page, " does not exist", link, target))
+        return False
+    fragment = target.fragment
+    if fragment and fragment.lower() != "top" and not fragment.startswith(":~:") and target.path in site.pages:
+        ids = site.pages[target.path].ids
+        if fragment not in ids:
+            where = "this page has" if target.path == page else "that page has"
+            findings.append(Finding("missing-anchor", page, f": {where} no anchor '{fragment}'", link, target))
+            return False
+    return True
+
+
+def _check_languages(site: BuiltSite, page: str, own_lang: str, link: Link, target: Target, findings: list[Finding]) -> None:
+    target_lang = site.path_language(target.path)
+    if link.rel == "canonical":
+        if target.path != page:
+            findings.append(Finding("canonical", page, f"rel=canonical leads to {target.shown()}, not to this page", link, target))
+        return
+    if link.hreflang:
+        wanted_lang = link.hreflang.split("-")[0].lower()
+        if wanted_lang not in site.languages:
+            return
+        twin = site.counterpart(page, wanted_lang)
+        if target.path != twin and twin in site.files:
+            what = "the language switcher" if link.tag == "a" else f"<{link.tag} hreflang=\"{link.hreflang}\">"
+            findings.append(Finding(
+                "switcher", page,
+                f"{what} leads to {target.shown()}, not to this page's {language_name(wanted_lang)} twin {Target(twin).shown()}",
+                link, target,
+            ))
+        elif target_lang != wanted_lang:
+            findings.append(Finding(
+                "hreflang", page,
+                f"a link marked hreflang=\"{link.hreflang}\" leads to the {language_name(target_lang)} page {target.shown()}",
+                link, target,
+            ))
+        return
+    if link.tag not in ("a", "area") or link.rel in _NO_HREFLANG_CHECK:
+        return
+    if target_lang != own_lang:
+        twin = site.counterpart(target.path, own_lang)
+        advice = f"; link to its {language_name(own_lang)} twin {Target(twin, target.fragment).shown()} instead" if twin in site.files else ""
+        findings.append(Finding(
+            "wrong-language", page,
+            f" leads to a {language_name(target_lang)} page from a {language_name(own_lang)} page{advice}",
+            link, target,
+        ))
+
+
+def _twins(site: BuiltSite) -> list[Finding]:
+    findings = []
+    for page in site.pages:
+        if page == NOT_FOUND_PAGE:
+            continue
+        for lang in site.languages:
+            twin = site.counterpart(page, lang)
+            if twin != page and twin not in site.pages:
+                own = site.path_language(page)
+                findings.append(Finding(
+                    "twin", page,
+                    f"the {language_name(own)} page {Target(page).shown()} has no {language_name(lang)} twin ({Target(twin).shown()} does not exist)",
+                ))
+    return findings
+
+
+_SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+_XHTML = "{http://www.w3.org/1999/xhtml}"
+
+
+def _sitemap(site: BuiltSite) -> list[Finding]:
+    path = site.root / "sitemap.xml"
+    if not path.is_file() or not site.site_url:
+        return []
+    try:
+        tree = ET.parse(path)
+    except ET.ParseError as error:
+        return [Finding("sitemap", "sitemap.xml", f"sitemap.xml cannot be read: {error}")]
+    findings = []
+    for entry in tree.iter(f"{_SITEMAP}url"):
+        location = entry.find(f"{_SITEMAP}loc")
+        if location is None or not location.text:
+            continue
+        page = _sitemap_page(site, location.text.strip(), findings)
+        for alternate in entry.iter(f"{_XHTML}link"):
+            href, lang = alternate.get("href", ""), (alternate.get("hreflang") or "").split("-")[0].lower()
+            target = _sitemap_page(site, href, findings)
+            if page and target and lang in site.languages and target != site.counterpart(page, lang):
+                findings.append(Finding(
+                    "sitemap", "sitemap.xml",
+                    f"sitemap.xml: the {language_name(lang)} alternate of {Target(page).shown()} is {Target(target).shown()}, "
+                    f"not {Target(site.counterpart(page, lang)).shown()}",
+                ))
+    return findings
+
+
+def _sitemap_page(site: BuiltSite, url: str, findings: list[Finding]) -> str | None:
+    internal = site.internal_path(url)
+    if internal is None:
+        findings.append(Finding("sitemap", "sitemap.xml", f"sitemap.xml lists {url}, which is not under the site's address {site.site_url}"))
+        return None
+    resolved = site._resolve("", internal, None)
+    if resolved.target is None or resolved.target.path not in site.pages:
+        findings.append(Finding("sitemap", "sitemap.xml", f"sitemap.xml lists {url}, which is not a page of the site"))
+        return None
+    return resolved.target.path
+
+
+FEEDBACK_MANIFEST = "feedback-manifest.json"
+
+
+def _feedback_manifest(site: BuiltSite) -> list[Finding]:
+    """The pages the feedback service sends readers to must exist, in their language."""
+    path = site.root / FEEDBACK_MANIFEST
+    if not path.is_file():
+        return []
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        return [Finding("feedback", FEEDBACK_MANIFEST, f"{FEEDBACK_MANIFEST} cannot be read: {error}")]
+    if not isinstance(data, dict):
+        return [Finding("feedback", FEEDBACK_MANIFEST, f"{FEEDBACK_MANIFEST} is not a JSON object")]
+    findings: list[Finding] = []
+    pages = data.get("pages") if isinstance(data.get("pages"), dict) else {}
+
+    def expect(where: str, relative: object, lang: str) -> None:
+        if not isinstance(relative, str):
+            findings.append(Finding("feedback", FEEDBACK_MANIFEST, f"{FEEDBACK_MANIFEST}: {where} is not a path"))
+            return
+        resolved = site._resolve("", "/" + relative.lstrip("/"), None) if not _SCHEME.match(relative) else None
+        if resolved is None or resolved.target is None or resolved.target.path not in site.pages:
+            findings.append(Finding("feedback", FEEDBACK_MANIFEST, f"{FEEDBACK_MANIFEST}: {where} is {relative}, which is not a page of the site"))
+        elif lang in site.languages and site.path_language(resolved.target.path) != lang:
+            findings.append(Finding(
+                "feedback", FEEDBACK_MANIFEST,
+                f"{FEEDBACK_MANIFEST}: {where} is {relative}, a {language_name(site.path_language(resolved.target.path))} page",
+            ))
+
+    for key in ("thanks",):
+        for lang, relative in (data.get(key) or {}).items() if isinstance(data.get(key), dict) else ():
+            expect(f"{key}[{lang}]", relative, lang)
+    comment_pages = data.get("comment_pages") if isinstance(data.get("comment_pages"), dict) else {}
+    for lang, template in comment_pages.items():
+        if not isinstance(template, str) or "{page}" not in template:
+            expect(f"comment_pages[{lang}]", template, lang)
+            continue
+        for page_id, languages in pages.items():
+            if isinstance(languages, dict) and lang in languages:
+                expect(f"comment_pages[{lang}] for {page_id}", template.replace("{page}", page_id), lang)
+    for page_id, languages in pages.items():
+        if isinstance(languages, dict):
+            for lang, relative in languages.items():
+                expect(f"pages[{page_id}][{lang}]", relative, lang)
+    return findings

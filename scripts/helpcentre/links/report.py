@@ -1,0 +1,165 @@
+"""Findings → the lines an editor reads: each problem once, where it was written.
+
+A link an editor wrote in a checklist is reported at its YAML line, once,
+with the pages it breaks on (a related link shows on both language pages, a
+step's text on the checklist and its guided step page). A link in a
+hand-written page is reported at its Markdown line. A link the templates
+write is reported once per address as written, at the first page and line it
+is on, with how many other pages have it. Page-level problems (a missing
+twin, the sitemap, the feedback manifest) name the file.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .check import BuiltSite, Finding, Target, language_name
+from .scan import line_column, tag_offset
+from .sources import Attribution, Sources
+
+MAX_PAGES_SHOWN = 3
+
+
+@dataclass
+class Problem:
+    """One line of the report."""
+
+    location: str
+    message: str
+    origin: str  # checklist | docs | docs-or-templates | templates | site | external
+    severity: str = "error"
+    pages: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    path: str = ""
+    line: int | None = None
+    column: int | None = None
+    hint: str = ""  # the hand-written page a link may come from
+
+    def __str__(self) -> str:
+        prefix = "" if self.severity == "error" else f"{self.severity}: "
+        return f"{self.location}: {prefix}{self.message}{self.suffix()}"
+
+    def suffix(self) -> str:
+        shown = [Target(page).shown() for page in self.pages]
+        if self.origin in ("checklist", "docs"):
+            listed = ", ".join(shown[:MAX_PAGES_SHOWN]) + (f" and {len(shown) - MAX_PAGES_SHOWN} more" if len(shown) > MAX_PAGES_SHOWN else "")
+            return f" (on {listed})" if shown else ""
+        if self.origin in ("templates", "docs-or-templates"):
+            others = len(shown) - 1
+            also = f"; also on {others} more page{'s' if others != 1 else ''}" if others > 0 else ""
+            who = "the templates" if self.origin == "templates" else f"{self.hint} or the templates"
+            return f" (from {who}{also})"
+        return ""
+
+
+class Reporter:
+    """Groups the findings of one site into :class:`Problem` lines."""
+
+    def __init__(self, built: BuiltSite, site_display: str, sources: Sources | None):
+        self.built = built
+        self.site_display = site_display.rstrip("/") or "."
+        self.sources = sources
+        self._texts: dict[str, str] = {}
+
+    def problems(self, findings: list[Finding]) -> list[Problem]:
+        grouped: dict[tuple, Problem] = {}
+        for finding in findings:
+            for attribution in self._attribute(finding):
+                key, problem = self._problem(finding, attribution)
+                existing = grouped.get(key)
+                if existing is None:
+                    grouped[key] = problem
+                    existing = problem
+                else:
+                    existing.findings.append(finding)
+                if finding.page not in existing.pages and finding.link is not None:
+                    existing.pages.append(finding.page)
+        order = {"checklist": 0, "docs": 1, "docs-or-templates": 2, "templates": 3, "site": 4, "external": 5}
+        return sorted(grouped.values(), key=lambda p: (order.get(p.origin, 9), p.path, p.line or 0, p.column or 0, p.message))
+
+    def _attribute(self, finding: Finding) -> list[Attribution]:
+        if self.sources is None or finding.link is None:
+            return [Attribution(None, "site" if finding.link is None else "templates")]
+        return self.sources.attribute(finding)
+
+    def _problem(self, finding: Finding, attribution: Attribution) -> tuple[tuple, Problem]:
+        if attribution.origin in ("checklist", "docs") and attribution.location is not None:
+            location = attribution.location
+            message = finding.describe(attribution.written if attribution.origin == "checklist" else None)
+            key = ("source", str(location), finding.kind)
+            return key, Problem(str(location), message, attribution.origin, finding.severity, [], [finding],
+                                location.path, location.line, location.column)
+        if finding.link is None:
+            message = finding.message + self._page_hint(finding)
+            path = f"{self.site_display}/{finding.page}"
+            return ("site", finding.kind, finding.page, message), Problem(path, message, "site", finding.severity, [], [finding], path)
+        line, column = self._line(finding)
+        path = f"{self.site_display}/{finding.page}"
+        key = ("page", attribution.origin, finding.kind, finding.link.tag, finding.link.value.strip(), finding.message
+               if finding.kind not in ("missing-anchor", "wrong-language") else "", attribution.written)
+        if attribution.origin == "docs-or-templates":
+            key = key + (finding.page,)
+        return key, Problem(f"{path}:{line}:{column}", finding.describe(), attribution.origin, finding.severity, [],
+                            [finding], path, line, column, attribution.written or "")
+
+    def _line(self, finding: Finding) -> tuple[int, int]:
+        text = self._texts.get(finding.page)
+        if text is None:
+            try:
+                text = (self.built.root / finding.page).read_bytes().decode("utf-8", errors="replace")
+            except OSError:
+                text = ""
+            self._texts[finding.page] = text
+        return line_column(text, tag_offset(text, finding.link.tag_index))
+
+    def _page_hint(self, finding: Finding) -> str:
+        """For a missing twin: which file to write."""
+        if finding.kind != "twin" or self.sources is None:
+            return ""
+        if self.sources.page_source(finding.page) is not None:
+            return f" (generated from {self.sources.page_source(finding.page).source})"
+        docs = self.sources.docs
+        found = docs.source_of(finding.page) if docs else None
+        if found is None:
+            return ""
+        source, lang = found
+        missing = [other for other in self.built.languages if self.built.counterpart(finding.page, other) not in self.built.pages]
+        if not missing:
+            return ""
+        twin = source.replace(f".{lang}.md", f".{missing[0]}.md") if f".{lang}.md" in source else source
+        return f" (written in {source}; write its {language_name(missing[0])} twin {twin})"
+
+
+def as_text(problems: list[Problem]) -> str:
+    return "\n".join(str(problem) for problem in problems)
+
+
+def as_github(problems: list[Problem]) -> str:
+    """GitHub Actions annotations: each problem on its file and line in the pull request."""
+    lines = []
+    for problem in problems:
+        command = "error" if problem.severity == "error" else "warning"
+        where = f"file={problem.path}" + (f",line={problem.line}" if problem.line else "") + (f",col={problem.column}" if problem.column else "")
+        text = (problem.message + problem.suffix()).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        lines.append(f"::{command} {where}::{text}")
+    return "\n".join(lines)
+
+
+def as_json(problems: list[Problem]) -> str:
+    """Every occurrence, for tools (benchmarks, dashboards)."""
+    records = []
+    for problem in problems:
+        for finding in problem.findings:
+            records.append({
+                "location": problem.location,
+                "origin": problem.origin,
+                "severity": finding.severity,
+                "kind": finding.kind,
+                "page": finding.page,
+                "href": finding.link.value if finding.link else None,
+                "target": finding.target.shown() if finding.target else None,
+                "message": problem.message,
+            })
+    return json.dumps(records, indent=1, ensure_ascii=False)
