@@ -53,6 +53,12 @@ def language_name(lang: str) -> str:
     return LANGUAGE_NAMES.get(lang, lang)
 
 
+def a_language(lang: str) -> str:
+    """"an English", "a French"."""
+    name = language_name(lang)
+    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
+
+
 @dataclass(frozen=True)
 class Target:
     """An internal address, resolved: a file of the site and maybe a fragment."""
@@ -364,8 +370,7 @@ def _check_target(site: BuiltSite, page: str, link: Link, target: Target, findin
     if fragment and fragment.lower() != "top" and not fragment.startswith(":~:") and target.path in site.pages:
         ids = site.pages[target.path].ids
         if fragment not in ids:
-            where = "this page has" if target.path == page else "that page has"
-            findings.append(Finding("missing-anchor", page, f": {where} no anchor '{fragment}'", link, target))
+            findings.append(Finding("missing-anchor", page, f": the page has no anchor '{fragment}'", link, target))
             return False
     return True
 
@@ -402,7 +407,7 @@ def _check_languages(site: BuiltSite, page: str, own_lang: str, link: Link, targ
         advice = f"; link to its {language_name(own_lang)} twin {Target(twin, target.fragment).shown()} instead" if twin in site.files else ""
         findings.append(Finding(
             "wrong-language", page,
-            f" leads to a {language_name(target_lang)} page from a {language_name(own_lang)} page{advice}",
+            f" leads to {a_language(target_lang)} page from {a_language(own_lang)} page{advice}",
             link, target,
         ))
 
@@ -492,7 +497,7 @@ def _feedback_manifest(site: BuiltSite) -> list[Finding]:
         elif lang in site.languages and site.path_language(resolved.target.path) != lang:
             findings.append(Finding(
                 "feedback", FEEDBACK_MANIFEST,
-                f"{FEEDBACK_MANIFEST}: {where} is {relative}, a {language_name(site.path_language(resolved.target.path))} page",
+                f"{FEEDBACK_MANIFEST}: {where} is {relative}, {a_language(site.path_language(resolved.target.path))} page",
             ))
 
     for key in ("thanks",):

@@ -42,7 +42,7 @@ class Problem:
         return f"{self.location}: {prefix}{self.message}{self.suffix()}"
 
     def suffix(self) -> str:
-        shown = [Target(page).shown() for page in self.pages]
+        shown = sorted(Target(page).shown() for page in self.pages)
         if self.origin in ("checklist", "docs"):
             listed = ", ".join(shown[:MAX_PAGES_SHOWN]) + (f" and {len(shown) - MAX_PAGES_SHOWN} more" if len(shown) > MAX_PAGES_SHOWN else "")
             return f" (on {listed})" if shown else ""
