@@ -1,0 +1,131 @@
+"""The fast page reader against Python's own HTML parser, and its tricky cases."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+from helpcentre.links.check import BuiltSite, Target, _mailto_problem, _tel_problem
+from helpcentre.links.scan import LINK_ATTRIBUTES, scan, tag_offset, line_column
+from links_support import fault_project  # noqa: F401
+
+
+class Reference(HTMLParser):
+    """What a browser would call ids and links, by the standard library's parser."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+        self.links: list[tuple[str, str, str]] = []
+        self.lang = None
+
+    def handle_starttag(self, tag, attrs):
+        values = {}
+        for name, value in attrs:
+            values.setdefault(name, value or "")
+        if tag == "html":
+            self.lang = values.get("lang")
+        if "id" in values:
+            self.ids.add(values["id"])
+        if tag == "a" and "name" in values:
+            self.ids.add(values["name"])
+        for name in LINK_ATTRIBUTES.get(tag, ()):
+            if name in values and tag != "base":
+                if name == "srcset":
+                    for candidate in values[name].split(","):
+                        if candidate.strip():
+                            self.links.append((tag, name, candidate.split()[0]))
+                else:
+                    self.links.append((tag, name, values[name]))
+
+    handle_startendtag = handle_starttag
+
+
+def test_reads_every_page_of_a_real_build_as_the_standard_parser_does(fault_project):
+    _, site = fault_project
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 20
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        reference = Reference()
+        reference.feed(text)
+        facts = scan(text)
+        assert facts.lang == reference.lang, page
+        assert facts.ids == reference.ids, page
+        assert sorted((l.tag, l.attribute, l.value) for l in facts.links) == sorted(reference.links), page
+
+
+def test_tricky_markup():
+    text = (
+        '<!DOCTYPE html>\n<html lang="fr-CA"><head>\n'
+        '<script>var a = \'<a href="in-script">\';</script>\n'
+        '<!-- <a href="in-comment"> -->\n'
+        "<style>a[href='x'] { color: red }</style>\n"
+        '</head><body>\n'
+        '<a title="a > b" href="after-quoted-gt">x</a>\n'
+        "<a href='single' id=bare>y</a>\n"
+        '<a href="q?a=1&amp;b=2#fr%C3%A9">z</a>\n'
+        '<img src="i.png" srcset="i-2x.png 2x, i-3x.png 3x" alt="">\n'
+        '<A HREF="UPPER">u</A><a name="legacy"></a>\n'
+        '<textarea><a href="in-textarea"></textarea>\n'
+        '<p>&lt;a href="in-text"&gt; is text</p>\n'
+        '</body></html>\n'
+    )
+    facts = scan(text)
+    assert facts.lang == "fr-CA"
+    assert facts.ids == {"bare", "legacy"}
+    assert [l.value for l in facts.links] == [
+        "after-quoted-gt", "single", "q?a=1&b=2#fr%C3%A9", "i.png", "i-2x.png", "i-3x.png", "UPPER",
+    ]
+    after = facts.links[0]
+    offset = tag_offset(text, after.tag_index)
+    assert line_column(text, offset) == (7, 1)
+
+
+def site_with(tmp_path, pages: dict[str, str], site_url="http://127.0.0.1:8000/base/") -> BuiltSite:
+    for path, text in pages.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text, encoding="utf-8")
+    return BuiltSite.load(tmp_path, site_url)
+
+
+def test_resolution_of_relative_absolute_and_full_addresses(tmp_path):
+    site = site_with(tmp_path, {
+        "index.html": "<html></html>",
+        "a/index.html": '<html><body><h2 id="x">X</h2><h2 id="é">E</h2></body></html>',
+        "fr/a/index.html": "<html></html>",
+        "assets/s.css": "",
+    })
+    page = "fr/a/index.html"
+
+    def target(value):
+        from helpcentre.links.scan import Link
+        resolved = site.resolve(page, Link("a", "href", value, 0))
+        return resolved.target, resolved.external, resolved.problem
+
+    assert target("../../a/#x")[0] == Target("a/index.html", "x")
+    assert target("../../a")[0] == Target("a/index.html", None)  # a folder without its slash
+    assert target("/base/a/#%C3%A9")[0] == Target("a/index.html", "é")
+    assert target("http://127.0.0.1:8000/base/assets/s.css?v=2")[0] == Target("assets/s.css", None)
+    assert target("HTTP://127.0.0.1:8000/base")[0] == Target("index.html", None)
+    assert target("#top")[0] == Target(page, "top")
+    assert target("")[0] == Target(page, None)
+    assert target("https://example.org/x")[1] == "https://example.org/x"
+    assert target("//example.org/x")[1] == "https://example.org/x"
+    assert target("/elsewhere/")[2][0] == "outside"
+    assert target("../../../up/")[2][0] == "outside"
+    assert target("javascript:alert(1)")[2][0] == "scheme"
+    assert target("checklist:other")[2][0] == "scheme"
+
+
+def test_phone_and_email_links():
+    assert _tel_problem("tel:+18662501554") is None
+    assert _tel_problem("tel:+1-866-250-1554;ext=42") is None
+    assert _tel_problem("tel:+33142681234") is None
+    assert _tel_problem("tel:+1866250155") is not None  # a digit short
+    assert _tel_problem("tel:866-250-1554") is not None  # no + and no phone-context
+    assert _tel_problem("tel:+1 866 250 1554") is not None  # spaces are not allowed in the URI
+    assert _tel_problem("tel:+") is not None
+    assert _mailto_problem("mailto:help@example.org") is None
+    assert _mailto_problem("mailto:a@example.org,b@example.org?subject=Hi") is None
+    assert _mailto_problem("mailto:help.example.org") is not None
+    assert _mailto_problem("mailto:") is not None
