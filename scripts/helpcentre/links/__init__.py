@@ -47,7 +47,7 @@ from pathlib import Path
 
 from .check import BuiltSite, Finding, check_site
 from .report import Problem, Reporter
-from .sources import Sources, read_settings
+from .settings import read_settings
 
 
 @dataclass
@@ -58,6 +58,7 @@ class Outcome:
     links: int
     external_checked: int = 0
     notes: list[str] = field(default_factory=list)
+    reporter: Reporter | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -104,9 +105,12 @@ def check_links(
                                         severity="warning" if result.transient else "error"))
     sources = None
     if root is not None and any(f.link is not None or f.kind == "twin" for f in findings):
+        from .sources import Sources  # reads the checklists: only when there is something to attribute
+
         sources = Sources(root, built, settings)
         if sources.model_problem:
             notes.append(sources.model_problem)
     display = site_display if site_display is not None else str(site_dir)
-    problems = Reporter(built, display, sources).problems(findings)
-    return Outcome(problems, findings, len(built.pages), sum(len(p.links) for p in built.pages.values()), checked, notes)
+    reporter = Reporter(built, display, sources)
+    problems = reporter.problems(findings)
+    return Outcome(problems, findings, len(built.pages), sum(len(p.links) for p in built.pages.values()), checked, notes, reporter)

@@ -78,7 +78,7 @@ def _main(argv: list[str] | None) -> int:
     for note in outcome.notes:
         print(f"note: {note}", file=sys.stderr)
     if args.format == "json":
-        print(as_json(outcome.problems))
+        print(as_json(outcome.problems, outcome.reporter))
     elif args.format == "github":
         if outcome.problems:
             print(as_github(outcome.problems))

@@ -34,8 +34,10 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .. import LANGUAGES
-from ..format import EMAIL
 from .scan import Link, PageFacts, scan
+
+EMAIL = re.compile(r"^[^@\s<>()\[\]]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$")
+"""An email address, as the checklist format accepts one (``format.EMAIL``; not imported: it is slow to load)."""
 
 NOT_FOUND_PAGE = "404.html"
 """MkDocs writes one, at the root; it has no twin and serves every language."""
@@ -130,7 +132,9 @@ class BuiltSite:
     _resolved: dict[tuple[str, str], Resolved] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, root: Path, site_url: str | None = None, languages: tuple[str, ...] = LANGUAGES) -> "BuiltSite":
+    def load(cls, root: Path, site_url: str | None = None, languages: tuple[str, ...] = LANGUAGES,
+             workers: int | None = None) -> "BuiltSite":
+        """Index ``root``; pages are read by ``workers`` processes (default: one per CPU, for big sites)."""
         site = cls(root, site_url if site_url is not None else _site_url_from_sitemap(root), languages)
         prefix = len(str(root)) + 1
         for directory, subdirectories, names in os.walk(root):
@@ -140,8 +144,13 @@ class BuiltSite:
             base = relative + "/" if relative else ""
             for name in names:
                 site.files.add(base + name)
-        for path in sorted(site.files):
-            if path.endswith(".html"):
+        html = sorted(path for path in site.files if path.endswith(".html"))
+        if workers is None:
+            workers = min(os.cpu_count() or 1, 8) if len(html) >= PARALLEL_FROM else 1
+        if workers > 1:
+            site.pages.update(_scan_in_parallel(root, html, workers))
+        else:
+            for path in html:
                 site.pages[path] = scan(_read(root / path))
         return site
 
@@ -182,14 +191,30 @@ class BuiltSite:
             return self.base_path
         return None
 
-    def resolve(self, page: str, link: Link) -> Resolved:
-        """Resolve ``link`` as written on ``page`` (memoized per folder and address)."""
-        base = self.pages[page].base if page in self.pages else None
-        directory = posixpath.dirname(page)
-        key = (directory if base is None else f"{directory}\x00{base}", link.value)
+    def resolve(self, page: str, link: Link, directory: str | None = None) -> Resolved:
+        """Resolve ``link`` as written on ``page``.
+
+        Memoized: leading ``../`` are applied to the folder first, so
+        ``../../assets/x.css`` from any page two levels down is one entry.
+        """
+        facts = self.pages.get(page)
+        base = facts.base if facts is not None else None
+        if directory is None:
+            directory = page.rpartition("/")[0]
+        value = link.value
+        if base is None:
+            if value.startswith("../"):
+                while value.startswith("../") and directory:
+                    directory = directory.rpartition("/")[0]
+                    value = value[3:]
+                if not value or value[0] in "#?":
+                    value = "./" + value  # the folder itself, not this page
+            key = (directory, value)
+        else:
+            key = (f"{directory}\x00{base}", value)
         cached = self._resolved.get(key)
         if cached is None:
-            cached = self._resolve(directory, link.value, base)
+            cached = self._resolve(directory, value, base)
             self._resolved[key] = cached
         if cached.target is not None and cached.target.path == "":  # "#x" or "": this very page
             return Resolved(target=Target(page, cached.target.fragment))
@@ -199,38 +224,46 @@ class BuiltSite:
         value = value.strip()
         if base is not None:  # a <base href> on the page: resolve against it, as a browser does
             value = _join_with_base(directory, base, value, self.base_path)
-        if value.startswith("//"):
-            value = "https:" + value
-        scheme = _SCHEME.match(value)
-        if scheme:
-            name = scheme.group(1).lower()
-            if name in ("http", "https"):
-                internal = self.internal_path(value)
-                if internal is None:
-                    return Resolved(external=value, scheme=name)
-                value = internal
-            else:
-                return Resolved(scheme=name, problem=_scheme_problem(name, value))
+        if ":" in value:
+            if value.startswith("//"):
+                value = "https:" + value
+            scheme = _SCHEME.match(value)
+            if scheme:
+                name = scheme.group(1).lower()
+                if name in ("http", "https"):
+                    internal = self.internal_path(value)
+                    if internal is None:
+                        return Resolved(external=value, scheme=name)
+                    value = internal
+                else:
+                    return Resolved(scheme=name, problem=_scheme_problem(name, value))
+        elif value.startswith("//"):
+            return Resolved(external="https:" + value, scheme="https")
         address, hash_sign, fragment = value.partition("#")
-        address = address.split("?", 1)[0]
-        fragment_value = unquote(fragment) if hash_sign else None
+        if "?" in address:
+            address = address.split("?", 1)[0]
+        fragment_value = (unquote(fragment) if "%" in fragment else fragment) if hash_sign else None
         if address == "":
             return Resolved(target=Target("", fragment_value))
-        if address.startswith("/"):
+        if "%" in address:
+            address = unquote(address)
+        if address[0] == "/":
             prefix = self.base_path
             if not (address.startswith(prefix) or address == prefix[:-1]):
                 return Resolved(problem=("outside", f" is outside the site (it is served under {prefix})"))
-            relative = address[len(prefix):]
+            segments: list[str] = []
+            address = address[len(prefix):]
         else:
-            relative = posixpath.join(directory, address) if directory else address
-        trailing = address.endswith("/")
-        relative = unquote(relative)
-        normal = posixpath.normpath(relative) if relative else "."
-        if normal == ".":
-            normal = ""
-        if normal == ".." or normal.startswith("../"):
-            return Resolved(problem=("outside", " goes above the site's root folder"))
-        if trailing or normal == "":
+            segments = self._segments(directory)
+        for part in address.split("/"):
+            if part == "..":
+                if not segments:
+                    return Resolved(problem=("outside", " goes above the site's root folder"))
+                segments.pop()
+            elif part and part != ".":
+                segments.append(part)
+        normal = "/".join(segments)
+        if address.endswith("/") or address in ("", ".", "..") or address.endswith(("/.", "/..")) or normal == "":
             path = f"{normal}/index.html" if normal else "index.html"
         elif normal in self.files:
             path = normal
@@ -239,6 +272,9 @@ class BuiltSite:
         else:
             path = normal
         return Resolved(target=Target(path, fragment_value))
+
+    def _segments(self, directory: str) -> list[str]:
+        return directory.split("/") if directory else []
 
 
 def _join_with_base(directory: str, base: str, value: str, base_path: str) -> str:
@@ -253,6 +289,64 @@ def _join_with_base(directory: str, base: str, value: str, base_path: str) -> st
 
 def _read(path: Path) -> str:
     return path.read_bytes().decode("utf-8", errors="replace")
+
+
+PARALLEL_FROM = 150
+"""Below this many pages, starting processes costs more than it saves."""
+
+
+def _scan_chunk(arguments: tuple[str, list[str]]) -> list[tuple]:
+    """Read and scan some pages (in a worker process); plain tuples pickle fast."""
+    root, paths = arguments
+    out = []
+    for path in paths:
+        facts = scan(_read(Path(root) / path))
+        out.append((path, facts.lang, facts.base, facts.ids,
+                    [(l.tag, l.attribute, l.value, l.tag_index, l.hreflang, l.rel) for l in facts.links]))
+    return out
+
+
+_SHARED_SITE: list = []  # the site a forked checker works on
+
+
+def _check_chunk(pages: list[str]) -> tuple[list, dict]:
+    site = _SHARED_SITE[0]
+    findings: list = []
+    external: dict = {}
+    for page in pages:
+        _check_page(site, page, site.pages[page], findings, external)
+    return findings, external
+
+
+def _check_in_parallel(site: "BuiltSite", pages: list[str], workers: int):
+    import multiprocessing
+
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:
+        return None
+    _SHARED_SITE[:] = [site]
+    try:
+        with context.Pool(workers) as pool:
+            return pool.map(_check_chunk, [pages[i::workers] for i in range(workers)])
+    finally:
+        _SHARED_SITE.clear()
+
+
+def _scan_in_parallel(root: Path, paths: list[str], workers: int) -> dict[str, PageFacts]:
+    import multiprocessing
+
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:  # no fork (Windows, some macOS set-ups): read them here
+        return {path: scan(_read(root / path)) for path in paths}
+    chunks = [(str(root), paths[i::workers]) for i in range(workers)]
+    pages: dict[str, PageFacts] = {}
+    with context.Pool(workers) as pool:
+        for chunk in pool.map(_scan_chunk, chunks):
+            for path, lang, base, ids, links in chunk:
+                pages[path] = PageFacts(lang, ids, [Link(*link) for link in links], base)
+    return dict(sorted(pages.items()))
 
 
 def _scheme_problem(name: str, value: str) -> tuple[str, str] | None:
@@ -310,12 +404,30 @@ def _site_url_from_sitemap(root: Path) -> str | None:
 
 # -- the checks -------------------------------------------------------------------
 
-def check_site(site: BuiltSite) -> tuple[list[Finding], dict[str, list[tuple[str, Link]]]]:
-    """Every internal problem of ``site``, and its outside addresses with where they are."""
+def check_site(site: BuiltSite, workers: int | None = None) -> tuple[list[Finding], dict[str, list[tuple[str, Link]]]]:
+    """Every internal problem of ``site``, and its outside addresses with where they are.
+
+    Big sites are checked by ``workers`` forked processes, each with the whole
+    index (copy-on-write), each checking a share of the pages.
+    """
     findings: list[Finding] = []
     external: dict[str, list[tuple[str, Link]]] = {}
-    for page, facts in site.pages.items():
-        _check_page(site, page, facts, findings, external)
+    pages = list(site.pages)
+    if workers is None:
+        workers = min(os.cpu_count() or 1, 8) if len(pages) >= PARALLEL_FROM else 1
+    results = _check_in_parallel(site, pages, workers) if workers > 1 else None
+    if results is None:
+        for page in pages:
+            _check_page(site, page, site.pages[page], findings, external)
+    else:
+        for chunk_findings, chunk_external in results:
+            findings.extend(chunk_findings)
+            for url, places in chunk_external.items():
+                external.setdefault(url, []).extend(places)
+        order = {page: number for number, page in enumerate(pages)}
+        findings.sort(key=lambda f: order.get(f.page, -1))
+        for places in external.values():
+            places.sort(key=lambda place: order.get(place[0], -1))
     findings.extend(_twins(site))
     findings.extend(_sitemap(site))
     findings.extend(_feedback_manifest(site))
@@ -324,6 +436,7 @@ def check_site(site: BuiltSite) -> tuple[list[Finding], dict[str, list[tuple[str
 
 def _check_page(site: BuiltSite, page: str, facts: PageFacts, findings: list[Finding], external: dict) -> None:
     own_lang = site.page_language(page)
+    directory = page.rpartition("/")[0]
     is_not_found = page == NOT_FOUND_PAGE
     if not is_not_found and facts.lang is not None:
         declared = facts.lang.split("-")[0].lower()
@@ -337,11 +450,11 @@ def _check_page(site: BuiltSite, page: str, facts: PageFacts, findings: list[Fin
         if link.tag == "form" or link.rel in ("preconnect", "dns-prefetch"):
             # A form posts to a service; hints name hosts, not pages.
             if link.tag == "form":
-                resolved = site.resolve(page, link)
+                resolved = site.resolve(page, link, directory)
                 if resolved.target is not None:
                     _check_target(site, page, link, resolved.target, findings)
             continue
-        resolved = site.resolve(page, link)
+        resolved = site.resolve(page, link, directory)
         if resolved.problem is not None:
             kind, message = resolved.problem
             findings.append(Finding(kind, page, message, link))

@@ -13,13 +13,21 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from pathlib import Path
 
+from ..problems import Location
 from .check import BuiltSite, Finding, Target, language_name
-from .scan import line_column, tag_offset
-from .sources import Attribution, Sources
+from .scan import line_column, tag_offsets
 
 MAX_PAGES_SHOWN = 3
+
+
+@dataclass
+class Attribution:
+    """Where a finding should be reported."""
+
+    location: Location | None  # in YAML or Markdown; None when it came from the templates
+    origin: str  # "checklist" | "docs" | "templates" | "site"
+    written: str | None = None
 
 
 @dataclass
@@ -57,21 +65,20 @@ class Problem:
 class Reporter:
     """Groups the findings of one site into :class:`Problem` lines."""
 
-    def __init__(self, built: BuiltSite, site_display: str, sources: Sources | None):
+    def __init__(self, built: BuiltSite, site_display: str, sources=None):
         self.built = built
         self.site_display = site_display.rstrip("/") or "."
         self.sources = sources
-        self._texts: dict[str, str] = {}
+        self._texts: dict[str, list] = {}  # page → [text, tag offsets or None]
 
     def problems(self, findings: list[Finding]) -> list[Problem]:
         grouped: dict[tuple, Problem] = {}
         for finding in findings:
             for attribution in self._attribute(finding):
-                key, problem = self._problem(finding, attribution)
+                key = self._key(finding, attribution)
                 existing = grouped.get(key)
                 if existing is None:
-                    grouped[key] = problem
-                    existing = problem
+                    existing = grouped[key] = self._problem(finding, attribution)
                 else:
                     existing.findings.append(finding)
                 if finding.page not in existing.pages and finding.link is not None:
@@ -84,35 +91,70 @@ class Reporter:
             return [Attribution(None, "site" if finding.link is None else "templates")]
         return self.sources.attribute(finding)
 
-    def _problem(self, finding: Finding, attribution: Attribution) -> tuple[tuple, Problem]:
+    @staticmethod
+    def _key(finding: Finding, attribution: Attribution) -> tuple:
+        """Findings with the same key are one problem, reported once."""
+        if attribution.origin in ("checklist", "docs") and attribution.location is not None:
+            return ("source", str(attribution.location), finding.kind)
+        if finding.link is None:
+            return ("site", finding.kind, finding.page, finding.message)
+        key = ("page", attribution.origin, finding.kind, finding.link.tag, finding.link.value.strip(),
+               "" if finding.kind in ("missing-anchor", "wrong-language") else finding.message, attribution.written)
+        return key + (finding.page,) if attribution.origin == "docs-or-templates" else key
+
+    def _problem(self, finding: Finding, attribution: Attribution) -> Problem:
         if attribution.origin in ("checklist", "docs") and attribution.location is not None:
             location = attribution.location
             message = finding.describe(attribution.written if attribution.origin == "checklist" else None)
-            key = ("source", str(location), finding.kind)
-            return key, Problem(str(location), message, attribution.origin, finding.severity, [], [finding],
-                                location.path, location.line, location.column)
+            return Problem(str(location), message, attribution.origin, finding.severity, [], [finding],
+                           location.path, location.line, location.column)
+        path = f"{self.site_display}/{finding.page}"
         if finding.link is None:
             message = finding.message + self._page_hint(finding)
-            path = f"{self.site_display}/{finding.page}"
-            return ("site", finding.kind, finding.page, message), Problem(path, message, "site", finding.severity, [], [finding], path)
-        line, column = self._line(finding)
-        path = f"{self.site_display}/{finding.page}"
-        key = ("page", attribution.origin, finding.kind, finding.link.tag, finding.link.value.strip(), finding.message
-               if finding.kind not in ("missing-anchor", "wrong-language") else "", attribution.written)
-        if attribution.origin == "docs-or-templates":
-            key = key + (finding.page,)
-        return key, Problem(f"{path}:{line}:{column}", finding.describe(), attribution.origin, finding.severity, [],
-                            [finding], path, line, column, attribution.written or "")
+            return Problem(path, message, "site", finding.severity, [], [finding], path)
+        line, column = self.line(finding)
+        return Problem(f"{path}:{line}:{column}", finding.describe(), attribution.origin, finding.severity, [],
+                       [finding], path, line, column, attribution.written or "")
 
-    def _line(self, finding: Finding) -> tuple[int, int]:
-        text = self._texts.get(finding.page)
-        if text is None:
+    def line(self, finding: Finding) -> tuple[int, int]:
+        """Line and column of a finding's link in its page.
+
+        Fast path: the n-th ``attr="value"`` of the page's text, when the
+        text holds exactly as many of them as the page has such links (none
+        hidden in a comment or script). Otherwise the tags are counted.
+        """
+        link = finding.link
+        cached = self._texts.get(finding.page)
+        if cached is None:
             try:
                 text = (self.built.root / finding.page).read_bytes().decode("utf-8", errors="replace")
             except OSError:
                 text = ""
-            self._texts[finding.page] = text
-        return line_column(text, tag_offset(text, finding.link.tag_index))
+            by_value: dict[tuple[str, str], list] = {}
+            facts = self.built.pages.get(finding.page)
+            for other in facts.links if facts is not None else ():
+                by_value.setdefault((other.attribute, other.value), []).append(other)
+            cached = self._texts[finding.page] = [text, None, by_value, {}]
+        text = cached[0]
+        value = link.value
+        same = cached[2].get((link.attribute, value), [])
+        if same and '"' not in value and "&" not in value and "<" not in value:
+            needle = f'{link.attribute}="{value}"'
+            counts = cached[3]
+            if needle not in counts:
+                counts[needle] = text.count(needle)
+            if counts[needle] == len(same):
+                position = -1
+                for other in same:
+                    position = text.find(needle, position + 1)
+                    if other.tag_index == link.tag_index:
+                        start = text.rfind("<", 0, position)
+                        return line_column(text, start if start >= 0 else position)
+        if cached[1] is None:
+            cached[1] = tag_offsets(text)
+        offsets = cached[1]
+        index = link.tag_index
+        return line_column(text, offsets[index] if 0 <= index < len(offsets) else 0)
 
     def _page_hint(self, finding: Finding) -> str:
         """For a missing twin: which file to write."""
@@ -147,12 +189,14 @@ def as_github(problems: list[Problem]) -> str:
     return "\n".join(lines)
 
 
-def as_json(problems: list[Problem]) -> str:
+def as_json(problems: list[Problem], reporter: "Reporter | None" = None) -> str:
     """Every occurrence, for tools (benchmarks, dashboards)."""
     records = []
     for problem in problems:
         for finding in problem.findings:
+            line = reporter.line(finding) if reporter is not None and finding.link is not None else None
             records.append({
+                "page_line": line[0] if line else None,
                 "location": problem.location,
                 "origin": problem.origin,
                 "severity": finding.severity,
@@ -162,4 +206,4 @@ def as_json(problems: list[Problem]) -> str:
                 "target": finding.target.shown() if finding.target else None,
                 "message": problem.message,
             })
-    return json.dumps(records, indent=1, ensure_ascii=False)
+    return "[\n" + ",\n".join(json.dumps(record, ensure_ascii=False) for record in records) + "\n]"

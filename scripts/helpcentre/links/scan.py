@@ -170,12 +170,15 @@ def scan(text: str) -> PageFacts:
     return facts
 
 
+def tag_offsets(text: str) -> list[int]:
+    """Where each tag that :func:`scan` looked at starts in ``text`` (index: a link's ``tag_index``)."""
+    return [match.start() for match in _TAG.finditer(blank_raw_text(text))]
+
+
 def tag_offset(text: str, tag_index: int) -> int:
     """Where the ``tag_index``-th tag that :func:`scan` looked at starts in ``text``."""
-    for index, match in enumerate(_TAG.finditer(blank_raw_text(text))):
-        if index == tag_index:
-            return match.start()
-    return 0
+    offsets = tag_offsets(text)
+    return offsets[tag_index] if 0 <= tag_index < len(offsets) else 0
 
 
 def line_column(text: str, offset: int) -> tuple[int, int]:

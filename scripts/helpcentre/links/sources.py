@@ -26,11 +26,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from .. import LANGUAGES, model, render, safety
 from ..problems import Location
 from .check import BuiltSite, Finding, Target
+from .report import Attribution
+from .settings import Settings, read_settings
 
 SAME_PAGE = "\x00same-page"
 """Stands for "the page the link is on" in an expected target."""
@@ -54,52 +54,6 @@ class PageSource:
     lang: str
     checklist: model.Checklist | None = None
     links: list[EditorLink] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Settings:
-    """What the link checker needs from ``mkdocs.yml``."""
-
-    docs_dir: str = "docs"
-    site_url: str | None = None
-    checklists_dir: str = "checklists"
-
-
-class _ConfigLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml: ``!ENV [NAME, default]`` resolved, other tags ignored."""
-
-
-def _env(loader, node):
-    import os
-
-    values = loader.construct_sequence(node) if isinstance(node, yaml.SequenceNode) else [loader.construct_scalar(node)]
-    *names, default = values if len(values) > 1 else (values + [None])
-    for name in names:
-        if name in os.environ:
-            return os.environ[name]
-    return default
-
-
-_ConfigLoader.add_constructor("!ENV", _env)
-_ConfigLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
-
-
-def read_settings(root: Path) -> Settings:
-    """``docs_dir``, ``site_url`` and ``extra.helpcentre.checklists_dir`` from ``root/mkdocs.yml``."""
-    path = root / "mkdocs.yml"
-    try:
-        config = yaml.load(path.read_text(encoding="utf-8"), Loader=_ConfigLoader) or {}
-    except (OSError, yaml.YAMLError):
-        return Settings()
-    if not isinstance(config, dict):
-        return Settings()
-    extra = ((config.get("extra") or {}).get("helpcentre") or {}) if isinstance(config.get("extra"), dict) else {}
-    return Settings(
-        docs_dir=str(config.get("docs_dir") or "docs"),
-        site_url=config.get("site_url") if isinstance(config.get("site_url"), str) else None,
-        checklists_dir=str(extra.get("checklists_dir") or "checklists") if isinstance(extra, dict) else "checklists",
-    )
 
 
 def language_prefix(lang: str) -> str:
@@ -299,15 +253,6 @@ class Docs:
 
 
 # -- attribution -------------------------------------------------------------------
-
-@dataclass
-class Attribution:
-    """Where a finding should be reported."""
-
-    location: Location | None  # in YAML or Markdown; None when it came from the templates
-    origin: str  # "checklist" | "docs" | "templates" | "site"
-    written: str | None = None
-
 
 class Sources:
     """Answers "who wrote this link?" for the findings of one built site."""
