@@ -188,3 +188,10 @@ def test_a_broken_checklist_stops_the_build_with_located_errors(tmp_path):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert re.search(r"checklists/rms-administrator-job-aid\.yml:\d+:\d+: unknown role 'lpr'", result.stderr)
+
+
+def test_no_link_is_left_pointing_at_a_markdown_source(built_site):
+    # MkDocs rewrites Markdown links to page addresses but leaves raw <a href="x.md"> alone.
+    for html in built_site.rglob("*.html"):
+        leftovers = re.findall(r'href="([^"#]*\.md)(?:#[^"]*)?"', html.read_text(encoding="utf-8"))
+        assert not leftovers, f"{html.relative_to(built_site)}: {leftovers}"

@@ -1,0 +1,109 @@
+"""A real headless Chromium (Debian's /usr/bin/chromium) driven by Playwright.
+
+Browser tests skip on a laptop without Chromium, and fail instead when
+CI=true: a check that silently skips in CI would be a lie. Pages come from
+the session's strict build, served over HTTP on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+LAUNCH_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+SCREENSHOTS = ROOT / "var" / "screenshots"
+
+
+def _need_chromium():
+    if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
+        message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(message + "; CI must run the browser tests")
+        pytest.skip(message)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site):
+    handler = functools.partial(_QuietHandler, directory=str(built_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    _need_chromium()
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield instance
+        instance.close()
+
+
+def _strip_scripts(route):
+    """Serve HTML without <script> elements: the page as a reader with scripts off gets it."""
+    response = route.fetch()
+    body = re.sub(r"<script\b.*?</script>", "", response.text(), flags=re.S | re.I)
+    route.fulfill(response=response, body=body)
+
+
+@pytest.fixture(params=["js-off", "js-on"])
+def context(request, browser):
+    """A browser context with JavaScript disabled, then enabled."""
+    js = request.param == "js-on"
+    # Reduced motion: the bar's width is read at once, not halfway through its transition.
+    ctx = browser.new_context(java_script_enabled=js, viewport={"width": 1200, "height": 900}, reduced_motion="reduce")
+    ctx.set_default_timeout(5_000)  # a missing element fails fast instead of hanging
+    ctx.js = js
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture(params=["js-off", "js-on"])
+def audit_context(request, browser):
+    """For axe, which needs script: 'js-off' keeps script on for axe alone but
+    strips every <script> element and aborts .js requests, as the notes found."""
+    ctx = browser.new_context(viewport={"width": 1200, "height": 900})
+    ctx.set_default_timeout(10_000)
+    ctx.js = request.param == "js-on"
+    if not ctx.js:
+        ctx.route(re.compile(r".*\.js(\?.*)?$"), lambda route: route.abort())
+        ctx.route(re.compile(r".*/(index\.html)?(\?.*)?$"), _strip_scripts)
+    yield ctx
+    ctx.close()
+
+
+def rendered_text(page) -> str:
+    """The text the page shows, CSS-generated content (counters) included."""
+    cdp = page.context.new_cdp_session(page)
+    snapshot = cdp.send("DOMSnapshot.captureSnapshot", {"computedStyles": []})
+    strings = snapshot["strings"]
+    texts = [strings[i] for i in snapshot["documents"][0]["layout"]["text"] if i >= 0]
+    cdp.detach()
+    return re.sub(r"[ \t\r\n]+", " ", "".join(texts))  # keeps no-break spaces
+
+
+def screenshot(page, name: str) -> None:
+    """Keep a picture for people to look at (var/ is git-ignored)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
