@@ -129,3 +129,31 @@ def test_phone_and_email_links():
     assert _mailto_problem("mailto:a@example.org,b@example.org?subject=Hi") is None
     assert _mailto_problem("mailto:help.example.org") is not None
     assert _mailto_problem("mailto:") is not None
+
+
+def test_a_link_in_a_hand_written_page_is_reported_at_its_markdown_line(tmp_path):
+    from helpcentre.links import check_links
+
+    project = tmp_path / "project"
+    (project / "docs").mkdir(parents=True)
+    (project / "mkdocs.yml").write_text("site_url: http://127.0.0.1:8000/\ndocs_dir: docs\n", encoding="utf-8")
+    (project / "docs" / "guide.en.md").write_text("# Guide\n\nSee [the other page](other.md#gone).\n", encoding="utf-8")
+    (project / "docs" / "guide.fr.md").write_text("# Guide\n\nVoir [l’autre page](other.md#gone).\n", encoding="utf-8")
+    site = project / "site"
+    pages = {
+        "index.html": '<html lang="en"><body></body></html>',
+        "fr/index.html": '<html lang="fr"><body></body></html>',
+        "guide/index.html": '<html lang="en"><body>\n<a href="../other/#gone">the other page</a></body></html>',
+        "fr/guide/index.html": '<html lang="fr"><body>\n<a href="../other/#gone">l’autre page</a></body></html>',
+        "other/index.html": '<html lang="en"><body><h1 id="here">x</h1></body></html>',
+        "fr/other/index.html": '<html lang="fr"><body><h1 id="ici">x</h1></body></html>',
+    }
+    for path, text in pages.items():
+        (site / path).parent.mkdir(parents=True, exist_ok=True)
+        (site / path).write_text(text, encoding="utf-8")
+    outcome = check_links(site, project, site_display="site")
+    lines = [str(problem) for problem in outcome.problems]
+    assert lines == [
+        "docs/guide.en.md:3:22: link to ../other/#gone (/other/#gone): the page has no anchor 'gone' (on /guide/)",
+        "docs/guide.fr.md:3:21: link to ../other/#gone (/fr/other/#gone): the page has no anchor 'gone' (on /fr/guide/)",
+    ]

@@ -65,12 +65,14 @@ def test_a_target_that_lost_its_anchor_is_reported_where_each_link_to_it_was_wri
     edit(site / "help/ereferral/beta/index.html", '<li class="hc-step" id="beta-two">', '<li class="hc-step">')
     added = new_lines(project, site, baseline)
     from_yaml = sorted(line for line in added if line.startswith("checklists/"))
-    assert from_yaml == [
+    assert len(from_yaml) == 2, "\n".join(added)
+    assert from_yaml[0] == (
         "checklists/alpha.yml:12:34: link to checklist:beta#beta-two (/help/ereferral/beta/#beta-two): the page has no"
-        " anchor 'beta-two' (on /help/ereferral/alpha/)",
-        "checklists/beta.yml:12:48: link to #beta-two: the page has no anchor 'beta-two'"
-        " (on /help/ereferral/beta/, /help/ereferral/beta/beta-one/)",
-    ], "\n".join(added)
+        " anchor 'beta-two' (on /help/ereferral/alpha/)")
+    # beta's own "#beta-two", on the checklist page (and on the guided pages that show that text)
+    prefix = "checklists/beta.yml:12:48: link to #beta-two: the page has no anchor 'beta-two' (on "
+    assert from_yaml[1].startswith(prefix + "/help/ereferral/beta/"), from_yaml[1]
+    assert "/fr/" not in from_yaml[1]
 
 
 def test_a_broken_same_page_anchor_from_the_templates_names_the_page_and_line(fault_site, baseline):
@@ -162,11 +164,11 @@ def test_feedback_manifest_pages_must_exist_in_their_language(fault_site, baseli
     (site / "feedback-manifest.json").write_text(
         '{"version": 1, "languages": ["en", "fr"], "answers": ["yes", "no"],'
         ' "pages": {"beta": {"en": "help/ereferral/beta/", "fr": "fr/help/ereferral/beta/"}},'
-        ' "thanks": {"en": "feedback/thanks/", "fr": "help/ereferral/"},'
+        ' "thanks": {"en": "feedback/gone/", "fr": "help/ereferral/"},'
         ' "comment_pages": {"en": "help/ereferral/{page}/", "fr": "fr/help/ereferral/{page}/"}}', encoding="utf-8")
-    added = new_lines(project, site, baseline)
-    assert sorted(added) == [
-        "site/feedback-manifest.json: feedback-manifest.json: thanks[en] is feedback/thanks/, which is not a page of the site",
+    manifest = [line for line in report_lines(project, site) if line.startswith("site/feedback-manifest.json")]
+    assert manifest == [
+        "site/feedback-manifest.json: feedback-manifest.json: thanks[en] is feedback/gone/, which is not a page of the site",
         "site/feedback-manifest.json: feedback-manifest.json: thanks[fr] is help/ereferral/, an English page",
     ]
 
