@@ -11,7 +11,10 @@ PORT   ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONPATH := $(CURDIR)/scripts
 
-.PHONY: help serve build validate schema test lock clean
+FEEDBACK_PORT ?= 8001
+FEEDBACK_DB   ?= sqlite:///var/feedback.sqlite3
+
+.PHONY: help serve build validate schema test lock clean feedback feedback-report
 
 help:
 	@echo "make serve     build and preview on http://$(HOST):$(PORT) (live reload)"
@@ -20,6 +23,8 @@ help:
 	@echo "make validate  check every file in checklists/"
 	@echo "make schema    regenerate schema/*.schema.json from the format"
 	@echo "make lock      re-pin requirements.txt from requirements.in"
+	@echo "make feedback  build the site with its feedback form, then run the service that receives answers"
+	@echo "make feedback-report  answers per article and language: table, var/feedback-report.{csv,html}"
 
 $(READY): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s)" % sys.version.split()[0])'
@@ -41,6 +46,17 @@ schema: $(READY)
 
 test: $(READY)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The feedback service reads site/feedback-manifest.json, written by the build.
+# Preview with the form in another terminal: FEEDBACK_ENDPOINT=http://127.0.0.1:$(FEEDBACK_PORT) make serve
+feedback: $(READY)
+	FEEDBACK_ENDPOINT=http://$(HOST):$(FEEDBACK_PORT) $(BIN)/mkdocs build --strict --site-dir site
+	$(BIN)/python -m helpcentre.feedback serve --host $(HOST) --port $(FEEDBACK_PORT) \
+	  --db $(FEEDBACK_DB) --manifest site/feedback-manifest.json --site-url http://$(HOST):$(PORT)/
+
+feedback-report: $(READY)
+	$(BIN)/python -m helpcentre.feedback report --db $(FEEDBACK_DB) \
+	  --csv var/feedback-report.csv --html var/feedback-report.html
 
 lock: $(READY)
 	$(BIN)/python -m pip install --quiet -r requirements.in

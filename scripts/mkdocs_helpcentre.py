@@ -20,6 +20,7 @@ once per language; the core caches its work by input fingerprint.
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -31,6 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from helpcentre import LANGUAGES  # noqa: E402
 from helpcentre.generate import NotOurFolder  # noqa: E402
 from helpcentre.pipeline import Project, generate  # noqa: E402
+from helpcentre.typography import apply as typeset  # noqa: E402
+from helpcentre import wording  # noqa: E402
 from helpcentre.problems import ContentError  # noqa: E402
 
 
@@ -62,7 +65,8 @@ def _project(config) -> Project:
     options = _options(config)
     root = Path(config.config_file_path).resolve().parent
     docs = Path(config.docs_dir).resolve()
-    return Project(root, options.checklists_dir, docs.relative_to(root).as_posix(), options.templates_dir)
+    return Project(root, options.checklists_dir, docs.relative_to(root).as_posix(), options.templates_dir,
+                   options.feedback_endpoint or None)
 
 
 def _i18n(config):
@@ -110,3 +114,33 @@ def on_page_markdown(markdown, page, config, files):
         stem = page.file.src_uri.rsplit(".", 2)[0]
         return markdown.rstrip() + "\n\n" + _result(config).renderer.home_block(_current_language(config), stem)
     return markdown
+
+
+def on_page_context(context, page, config, nav):
+    """Hand the feedback widget (overrides/partials/feedback.html) what it needs."""
+    page_id = page.meta.get("hc_page_id")
+    if not page_id:
+        return context
+    result = _result(config)
+    lang = _current_language(config)
+    checklist = result.site.checklists.get(page_id)
+    contact = None
+    if checklist is not None and checklist.contacts:
+        first = result.site.shared.contacts[checklist.contacts[0].id]
+        hours = wording.ALWAYS_OPEN[lang] if first.always_open else (first.hours[lang] if first.hours else None)
+        contact = {"name": typeset(first.name[lang], lang), "phone": first.phone, "tel": first.tel, "hours": hours}
+    page.meta["hc_feedback"] = {
+        "ui": result.renderer.strings[lang],
+        "lang": lang,
+        "endpoint": result.renderer.feedback_endpoint,
+        "contact": contact if contact and contact["phone"] else None,
+    }
+    return context
+
+
+def on_post_build(config):
+    """Write the manifest the feedback service reads: known pages, languages,
+    answers, and where to send readers afterwards."""
+    manifest = _result(config).renderer.feedback_manifest()
+    target = Path(config.site_dir) / "feedback-manifest.json"
+    target.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

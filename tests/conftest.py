@@ -32,6 +32,7 @@ def update_golden(request) -> bool:
 
 def copy_project(destination: Path, checklists: Path | None = None) -> Path:
     """A copy of this project (without built output) to build or break safely."""
+    destination.mkdir(parents=True, exist_ok=True)
     for part in PROJECT_PARTS:
         source = ROOT / part
         if source.is_dir():
@@ -44,13 +45,20 @@ def copy_project(destination: Path, checklists: Path | None = None) -> Path:
     return destination
 
 
-def run(args: list[str], cwd: Path, **kwargs) -> subprocess.CompletedProcess:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(SCRIPTS)}
+FEEDBACK_ENDPOINT = "http://127.0.0.1:8001"
+"""The endpoint the session's site is built with (the service itself runs only where a test starts it)."""
+
+
+def run(args: list[str], cwd: Path, env: dict | None = None, **kwargs) -> subprocess.CompletedProcess:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(SCRIPTS), **(env or {})}
+    env = {key: value for key, value in env.items() if value is not None}
     return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=300, **kwargs)
 
 
-def mkdocs_build(project: Path, site: Path) -> subprocess.CompletedProcess:
-    return run([str(BIN / "mkdocs"), "build", "--strict", "--site-dir", str(site)], cwd=project)
+def mkdocs_build(project: Path, site: Path, feedback_endpoint: str | None = None) -> subprocess.CompletedProcess:
+    """A strict build; the feedback form posts to ``feedback_endpoint`` (none: no form)."""
+    return run([str(BIN / "mkdocs"), "build", "--strict", "--site-dir", str(site)], cwd=project,
+               env={"FEEDBACK_ENDPOINT": feedback_endpoint})
 
 
 def helpcentre(project: Path, *args: str) -> subprocess.CompletedProcess:
@@ -62,7 +70,7 @@ def built_site(tmp_path_factory) -> Path:
     """The real project, built once for the session with the strict build."""
     project = copy_project(tmp_path_factory.mktemp("project"))
     site = project / "site"
-    result = mkdocs_build(project, site)
+    result = mkdocs_build(project, site, FEEDBACK_ENDPOINT)
     assert result.returncode == 0, result.stderr
     warnings = [line for line in result.stderr.splitlines() if "WARNING" in line]
     assert not warnings, "\n".join(warnings)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_project, mkdocs_build, run, BIN
+from conftest import FEEDBACK_ENDPOINT, copy_project, mkdocs_build
 
 ARTICLE = "help/ereferral/rms-administrator-job-aid/"
 STEPS = ["submit-onboarding-request", "sign-participant-agreement", "receive-next-steps-email",
@@ -25,6 +25,8 @@ PAGES = {
     "help/ereferral/": "fr/help/ereferral/",
     ARTICLE: "fr/" + ARTICLE,
     **{f"{ARTICLE}{step}/": f"fr/{ARTICLE}{step}/" for step in STEPS},
+    "feedback/thanks/": "fr/feedback/thanks/",
+    "help/feedback/rms-administrator-job-aid/": "fr/help/feedback/rms-administrator-job-aid/",
 }
 NBSP = "\u00a0"
 
@@ -195,3 +197,36 @@ def test_no_link_is_left_pointing_at_a_markdown_source(built_site):
     for html in built_site.rglob("*.html"):
         leftovers = re.findall(r'href="([^"#]*\.md)(?:#[^"]*)?"', html.read_text(encoding="utf-8"))
         assert not leftovers, f"{html.relative_to(built_site)}: {leftovers}"
+
+
+def test_feedback_form_posts_page_id_and_language_to_the_endpoint(built_site):
+    for url, lang in ((ARTICLE, "en"), ("fr/" + ARTICLE, "fr")):
+        html = (built_site / url / "index.html").read_text(encoding="utf-8")
+        assert f'<form class="hc-feedback__form" method="post" action="{FEEDBACK_ENDPOINT}/answer">' in html
+        assert '<input type="hidden" name="page" value="rms-administrator-job-aid">' in html
+        assert f'<input type="hidden" name="lang" value="{lang}">' in html
+        assert [v for v in re.findall(r'name="answer" value="(\w+)"', html)] == ["yes", "partly", "no"]
+    assert "Cela a-t-il répondu à votre question?" in page(built_site, "fr/" + ARTICLE).headings
+    guided = (built_site / ARTICLE / "create-ocean-site" / "index.html").read_text(encoding="utf-8")
+    assert "hc-feedback" not in guided  # one answer per article, at its end
+
+
+def test_feedback_manifest_lists_every_article_and_where_readers_go(built_site):
+    import json
+    manifest = json.loads((built_site / "feedback-manifest.json").read_text(encoding="utf-8"))
+    assert manifest["pages"] == {"rms-administrator-job-aid": {"en": ARTICLE, "fr": "fr/" + ARTICLE}}
+    for lang in ("en", "fr"):
+        assert (built_site / manifest["thanks"][lang] / "index.html").exists()
+        comment = manifest["comment_pages"][lang].format(page="rms-administrator-job-aid")
+        html = (built_site / comment / "index.html").read_text(encoding="utf-8")
+        assert f'action="{FEEDBACK_ENDPOINT}/comment"' in html and 'maxlength="500"' in html
+
+
+def test_without_an_endpoint_the_widget_gives_the_support_line_not_a_dead_form(tmp_path):
+    project = copy_project(tmp_path)
+    site = tmp_path / "site"
+    assert mkdocs_build(project, site, feedback_endpoint=None).returncode == 0
+    html = (site / ARTICLE / "index.html").read_text(encoding="utf-8")
+    assert "<form" not in html.split('class="hc-feedback"')[1].split("</section>")[0]
+    assert 'class="hc-feedback__support"' in html and 'href="tel:+18662501554"' in html
+    assert not (site / "help" / "feedback").exists()  # no comment pages without a service

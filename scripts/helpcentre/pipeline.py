@@ -27,6 +27,7 @@ class Project:
     checklists_dir: str = "checklists"
     docs_dir: str = "docs"
     templates_dir: str = "overrides/helpcentre"
+    feedback_endpoint: str | None = None
 
     def fingerprint(self) -> tuple:
         parts = []
@@ -66,7 +67,7 @@ def render(project: Project) -> Result:
         return cached[1]
     result = check(project)
     if result.site is not None:
-        result.renderer = Renderer(result.site, project.root / project.templates_dir)
+        result.renderer = Renderer(result.site, project.root / project.templates_dir, project.feedback_endpoint)
         result.pages = result.renderer.pages()
     _cache[project] = (fingerprint, result)
     return result

@@ -62,6 +62,14 @@ def step_path(checklist: model.Checklist, step: model.Step) -> PagePath:
     return PagePath(f"{GENERATED_DIR}/{checklist.collection.id}/{checklist.id}/{step.id}")
 
 
+FEEDBACK_DIR = f"{GENERATED_DIR}/feedback"
+"""Comment pages of the feedback widget (collection id "feedback" is reserved for them)."""
+
+
+def comment_path(checklist: model.Checklist) -> PagePath:
+    return PagePath(f"{FEEDBACK_DIR}/{checklist.id}")
+
+
 def collection_path(collection: model.Collection) -> PagePath:
     return PagePath(f"{GENERATED_DIR}/{collection.id}/index")
 
@@ -75,8 +83,9 @@ def load_strings(templates_dir: Path) -> dict[str, dict[str, str]]:
 class Renderer:
     """Turns a :class:`~.model.Site` into Markdown pages for every language."""
 
-    def __init__(self, site: model.Site, templates_dir: Path):
+    def __init__(self, site: model.Site, templates_dir: Path, feedback_endpoint: str | None = None):
         self.site = site
+        self.feedback_endpoint = feedback_endpoint.rstrip("/") if feedback_endpoint else None
         self.strings = load_strings(templates_dir)
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(templates_dir)),
@@ -183,6 +192,28 @@ class Renderer:
             lang=lang, page_path=collection_path(collection), collection=collection,
         )
 
+    def comment_page(self, checklist: model.Checklist, lang: str) -> str:
+        return self.env.get_template("comment.md.j2").render(
+            lang=lang, page_path=comment_path(checklist), checklist=checklist, endpoint=self.feedback_endpoint,
+        )
+
+    def feedback_manifest(self) -> dict:
+        """What the feedback service accepts and where it sends readers (see
+        scripts/helpcentre/feedback/README.md); written next to the built site."""
+        def url(path: str, lang: str) -> str:
+            return path if lang == LANGUAGES[0] else f"{lang}/{path}"
+        return {
+            "version": 1,
+            "languages": list(LANGUAGES),
+            "answers": ["no", "partly", "yes"],
+            "pages": {
+                checklist.id: {lang: url(checklist_path(checklist).url, lang) for lang in LANGUAGES}
+                for checklist in sorted(self.site.checklists.values(), key=lambda c: c.id)
+            },
+            "thanks": {lang: url("feedback/thanks/", lang) for lang in LANGUAGES},
+            "comment_pages": {lang: url(f"{FEEDBACK_DIR}/{{page}}/", lang) for lang in LANGUAGES},
+        }
+
     def home_block(self, lang: str, page_stem: str = "index") -> str:
         """The home page's list of collections and their articles."""
         return self.env.get_template("home.md.j2").render(
@@ -200,6 +231,8 @@ class Renderer:
                     out[checklist_path(checklist).source(lang)] = self.checklist_page(checklist, lang)
                     for step in checklist.steps:
                         out[step_path(checklist, step).source(lang)] = self.step_page(checklist, step, lang)
+                    if self.feedback_endpoint:
+                        out[comment_path(checklist).source(lang)] = self.comment_page(checklist, lang)
         return out
 
     def nav(self, lang: str) -> list:

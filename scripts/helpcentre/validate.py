@@ -15,6 +15,9 @@ from . import model, safety
 from .problems import Location, Problems
 from .source import SourceFile, read_source, shared_node
 
+RESERVED_COLLECTIONS = {"feedback"}
+"""Collection ids whose address the generator uses itself (help/feedback/: comment pages)."""
+
 SHARED_FILE = "_shared.yml"
 """Collections, roles and contacts, defined once for every checklist."""
 
@@ -89,6 +92,8 @@ def _load_shared(root: Path, file: Path, problems: Problems) -> model.Shared | N
     shared = model.Shared(display)
     for key, target in (("collections", shared.collections), ("roles", shared.roles), ("contacts", shared.contacts)):
         for entry in values.get(key, []):
+            if key == "collections" and entry.id in RESERVED_COLLECTIONS:
+                problems.add(entry.location, f"the collection id '{entry.id}' is kept for the help centre's own pages; choose another")
             if entry.id in target:
                 problems.add(entry.location, f"the {key[:-1]} id '{entry.id}' is defined twice (first at line {target[entry.id].location.line})")
             target[entry.id] = entry
