@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import re
 
+from .textspans import map_outside
+
 ALLOWED_SCHEMES = ("https", "http", "mailto", "tel")
 
 _CODE_SPAN = re.compile(r"(`+)(?:.|\n)*?(?<!`)\1(?!`)")
@@ -98,23 +100,6 @@ def link_target_problem(target: str) -> str | None:
 
 
 def neutralize(text: str) -> str:
-    """Escape what could start HTML or an attribute list, outside code spans."""
-    pieces: list[str] = []
-    position = 0
-    for match in _CODE_SPAN.finditer(text):
-        pieces.append(_escape_outside_code(text[position:match.start()]))
-        pieces.append(match.group())
-        position = match.end()
-    pieces.append(_escape_outside_code(text[position:]))
-    return "".join(pieces)
-
-
-def _escape_outside_code(text: str) -> str:
-    kept: list[str] = []
-    position = 0
-    for match in _AUTOLINK.finditer(text):
-        kept.append(text[position:match.start()].replace("<", "&lt;").replace("{", "&#123;"))
-        kept.append(match.group())
-        position = match.end()
-    kept.append(text[position:].replace("<", "&lt;").replace("{", "&#123;"))
-    return "".join(kept)
+    """Escape what could start HTML or an attribute list, outside code spans and autolinks."""
+    return map_outside(_CODE_SPAN, text, lambda prose: map_outside(
+        _AUTOLINK, prose, lambda rest: rest.replace("<", "&lt;").replace("{", "&#123;")))

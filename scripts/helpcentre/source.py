@@ -210,18 +210,31 @@ def shared_node(root: yaml.Node, text: str) -> yaml.Node | None:
     if "*" not in text:
         return None
     seen: set[int] = set()
+    for node in walk_nodes(root, seen_twice=True):
+        if id(node) in seen:
+            return node
+        seen.add(id(node))
+    return None
+
+
+def walk_nodes(root: yaml.Node, seen_twice: bool = False):
+    """Every node under ``root`` (keys included), each once; with ``seen_twice``,
+    a node met again is yielded again but not descended into."""
+    seen: set[int] = set()
     stack = [root]
     while stack:
         node = stack.pop()
         if id(node) in seen:
-            return node
+            if seen_twice:
+                yield node
+            continue
         seen.add(id(node))
+        yield node
         if isinstance(node, yaml.SequenceNode):
             stack.extend(node.value)
         elif isinstance(node, yaml.MappingNode):
             for key, value in node.value:
                 stack.extend((key, value))
-    return None
 
 
 def unknown_tag(node: yaml.Node) -> bool:

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from .textspans import map_outside
+
 NBSP = "\u00a0"
 
 _PROTECTED = re.compile(
@@ -31,14 +33,7 @@ _SPACES = "[ \u00a0\u202f]"
 
 def _prose(text: str, transform) -> str:
     """Apply ``transform`` to the unprotected stretches of ``text`` only."""
-    out: list[str] = []
-    position = 0
-    for match in _PROTECTED.finditer(text):
-        out.append(transform(text[position:match.start()]))
-        out.append(match.group())
-        position = match.end()
-    out.append(transform(text[position:]))
-    return "".join(out)
+    return map_outside(_PROTECTED, text, transform)
 
 
 def _french(text: str) -> str:
