@@ -6,6 +6,7 @@ project's. Test modules import the fixtures they use from here.)
 
 from __future__ import annotations
 
+import fnmatch
 import re
 import shutil
 from pathlib import Path
@@ -28,25 +29,28 @@ def prepare_project(destination: Path, extra_checklists: bool = True) -> Path:
 
 
 def _list_hand_written_pages(project: Path) -> None:
-    """Put hand-written pages the nav does not list yet into the copy's nav.
+    """Put hand-written pages that mkdocs.yml does not name yet at the end of the copy's nav.
 
     (The strict build refuses pages left out of the nav; a page being written
     in the shared tree must not break these tests before its nav line lands.)
     """
     config = project / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
-    nav = re.search(r"^nav:\n((?:  - .*\n)+)", text, re.M)
+    nav = re.search(r"^nav:\n((?:[ ]{2,}.*\n|\n)+)", text, re.M)
     if nav is None:
         return
-    listed = set(re.findall(r"- (?:[^:\n]+: )?(\S+\.md)", nav.group(1)))
     missing = sorted({
         re.sub(r"\.(en|fr)\.md$", ".md", p.relative_to(project / "docs").as_posix())
         for p in (project / "docs").rglob("*.md")
         if not p.relative_to(project / "docs").as_posix().startswith("help/")
-    } - listed)
+    })
+    hidden = re.search(r"^not_in_nav: *\|\n((?:[ ]{2,}.*\n)+)", text, re.M)
+    patterns = [line.strip() for line in hidden.group(1).splitlines()] if hidden else []
+    missing = [page for page in missing if page not in text
+               and not any(fnmatch.fnmatch("/" + page, pattern) for pattern in patterns)]
     if missing:
         addition = "".join(f"  - {page}\n" for page in missing)
-        text = text[: nav.end()] + addition + text[nav.end():]
+        text = text[: nav.end()].rstrip("\n") + "\n" + addition + "\n" + text[nav.end():]
         config.write_text(text, encoding="utf-8")
 
 

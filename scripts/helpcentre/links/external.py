@@ -216,6 +216,7 @@ async def _check_one(client: httpx.AsyncClient, url: str, host: _Host, overall: 
                                   transient=True, attempts=attempts)
                 pause = seconds if seconds is not None else options.backoff * (2 ** (attempts - 1))
                 host.not_before = max(host.not_before, loop.time() + pause)  # the whole host waits
+                delay = pause
             else:
                 delay = options.backoff * (2 ** (attempts - 1))
             last = Result(url, False, status, f"answered {status}", transient=True, attempts=attempts)
