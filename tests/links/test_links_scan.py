@@ -157,3 +157,16 @@ def test_a_link_in_a_hand_written_page_is_reported_at_its_markdown_line(tmp_path
         "docs/guide.en.md:3:22: link to ../other/#gone (/other/#gone): the page has no anchor 'gone' (on /guide/)",
         "docs/guide.fr.md:3:21: link to ../other/#gone (/fr/other/#gone): the page has no anchor 'gone' (on /fr/guide/)",
     ]
+
+
+def test_feedback_manifest_paths_are_relative_to_the_site_folder_wherever_it_is_served(tmp_path):
+    from helpcentre.links.check import check_site
+
+    site = site_with(tmp_path, {
+        "index.html": '<html lang="en"></html>', "fr/index.html": '<html lang="fr"></html>',
+        "feedback/thanks/index.html": '<html lang="en"></html>', "fr/feedback/thanks/index.html": '<html lang="fr"></html>',
+        "feedback-manifest.json": '{"pages": {}, "thanks": {"en": "feedback/thanks/", "fr": "fr/feedback/thanks/"},'
+                                  ' "comment_pages": {}}',
+    }, site_url="https://example.github.io/helpcentre/")
+    findings, _ = check_site(site)
+    assert [f.message for f in findings] == []

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import json
 import os
-import posixpath
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
@@ -604,7 +603,8 @@ def _feedback_manifest(site: BuiltSite) -> list[Finding]:
         if not isinstance(relative, str):
             findings.append(Finding("feedback", FEEDBACK_MANIFEST, f"{FEEDBACK_MANIFEST}: {where} is not a path"))
             return
-        resolved = site._resolve("", "/" + relative.lstrip("/"), None) if not _SCHEME.match(relative) else None
+        # relative to the site's folder (the service joins them to its address)
+        resolved = site._resolve("", relative.lstrip("/") or "./", None) if not _SCHEME.match(relative) else None
         if resolved is None or resolved.target is None or resolved.target.path not in site.pages:
             findings.append(Finding("feedback", FEEDBACK_MANIFEST, f"{FEEDBACK_MANIFEST}: {where} is {relative}, which is not a page of the site"))
         elif lang in site.languages and site.path_language(resolved.target.path) != lang:
