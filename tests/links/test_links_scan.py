@@ -137,13 +137,15 @@ def test_a_link_in_a_hand_written_page_is_reported_at_its_markdown_line(tmp_path
     project = tmp_path / "project"
     (project / "docs").mkdir(parents=True)
     (project / "mkdocs.yml").write_text("site_url: http://127.0.0.1:8000/\ndocs_dir: docs\n", encoding="utf-8")
-    (project / "docs" / "guide.en.md").write_text("# Guide\n\nSee [the other page](other.md#gone).\n", encoding="utf-8")
+    (project / "docs" / "guide.en.md").write_text("# Guide\n\nSee [the other page](other.md#gone).\n\n<http://127.0.0.1:8000/fr/>\n",
+                                                  encoding="utf-8")
     (project / "docs" / "guide.fr.md").write_text("# Guide\n\nVoir [l’autre page](other.md#gone).\n", encoding="utf-8")
     site = project / "site"
     pages = {
         "index.html": '<html lang="en"><body></body></html>',
         "fr/index.html": '<html lang="fr"><body></body></html>',
-        "guide/index.html": '<html lang="en"><body>\n<a href="../other/#gone">the other page</a></body></html>',
+        "guide/index.html": '<html lang="en"><body>\n<a href="../other/#gone">the other page</a>\n'
+                            '<a href="http://127.0.0.1:8000/fr/">http://127.0.0.1:8000/fr/</a></body></html>',
         "fr/guide/index.html": '<html lang="fr"><body>\n<a href="../other/#gone">l’autre page</a></body></html>',
         "other/index.html": '<html lang="en"><body><h1 id="here">x</h1></body></html>',
         "fr/other/index.html": '<html lang="fr"><body><h1 id="ici">x</h1></body></html>',
@@ -155,6 +157,8 @@ def test_a_link_in_a_hand_written_page_is_reported_at_its_markdown_line(tmp_path
     lines = [str(problem) for problem in outcome.problems]
     assert lines == [
         "docs/guide.en.md:3:22: link to ../other/#gone (/other/#gone): the page has no anchor 'gone' (on /guide/)",
+        "docs/guide.en.md:5:2: link to http://127.0.0.1:8000/fr/ (/fr/) leads to a French page from an English page;"
+        " link to its English twin / instead (on /guide/)",
         "docs/guide.fr.md:3:21: link to ../other/#gone (/fr/other/#gone): the page has no anchor 'gone' (on /fr/guide/)",
     ]
 

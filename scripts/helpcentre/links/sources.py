@@ -183,7 +183,13 @@ class _Lines:
 
 # -- hand-written pages ------------------------------------------------------------
 
-_MARKDOWN_TARGET = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)|\bhref=\"([^\"]+)\"|^[ ]{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.M)
+_MARKDOWN_TARGET = re.compile(
+    r"\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)"       # [text](target "title")
+    r"|\bhref=\"([^\"]+)\""                               # <a href="target">
+    r"|^[ ]{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)"          # [ref]: target
+    r"|<((?:https?://|mailto:)[^<>\s]+)>",                # <https://autolink>
+    re.M,
+)
 
 
 @dataclass
@@ -224,8 +230,8 @@ class Docs:
             return None
         markdown_dir = posixpath.dirname(source[len(self.docs_dir) + 1:])
         for match in _MARKDOWN_TARGET.finditer(text):
-            written = match.group(1) or match.group(2) or match.group(3)
-            start = match.start(1) if match.group(1) else match.start(2) if match.group(2) else match.start(3)
+            group = next(number for number in range(1, 5) if match.group(number))
+            written, start = match.group(group), match.start(group)
             if written.strip() == finding.link.value.strip() or self._leads_to(written, markdown_dir, lang, page) == finding.target:
                 line = text.count("\n", 0, start) + 1
                 return Location(source, line, start - (text.rfind("\n", 0, start) + 1) + 1)
