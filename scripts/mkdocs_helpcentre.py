@@ -140,7 +140,11 @@ def on_page_context(context, page, config, nav):
 
 def on_post_build(config):
     """Write the manifest the feedback service reads: known pages, languages,
-    answers, and where to send readers afterwards."""
-    manifest = _result(config).renderer.feedback_manifest()
+    answers, and where to send readers afterwards. Only a site with a feedback
+    endpoint has a service (and comment pages) to describe."""
+    renderer = _result(config).renderer
+    if not renderer.feedback_endpoint:
+        return
+    manifest = renderer.feedback_manifest()
     target = Path(config.site_dir) / "feedback-manifest.json"
     target.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -230,3 +230,4 @@ def test_without_an_endpoint_the_widget_gives_the_support_line_not_a_dead_form(t
     assert "<form" not in html.split('class="hc-feedback"')[1].split("</section>")[0]
     assert 'class="hc-feedback__support"' in html and 'href="tel:+18662501554"' in html
     assert not (site / "help" / "feedback").exists()  # no comment pages without a service
+    assert not (site / "feedback-manifest.json").exists()

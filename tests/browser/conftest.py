@@ -50,8 +50,10 @@ def site_url(built_site):
     server.shutdown()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
+    # Package scope: Playwright's sync API keeps an event loop running while it
+    # is open, which would break asyncio.run() in the test packages after this one.
     _need_chromium()
     from playwright.sync_api import sync_playwright
     with sync_playwright() as playwright:
