@@ -14,7 +14,9 @@ export PYTHONPATH := $(CURDIR)/scripts
 FEEDBACK_PORT ?= 8001
 FEEDBACK_DB   ?= sqlite:///var/feedback.sqlite3
 
-.PHONY: help serve build validate schema test lock clean feedback feedback-report
+BASE ?= origin/main
+
+.PHONY: help serve build validate schema test lock clean feedback feedback-report check-links check-parity lint
 
 help:
 	@echo "make serve     build and preview on http://$(HOST):$(PORT) (live reload)"
@@ -23,6 +25,9 @@ help:
 	@echo "make validate  check every file in checklists/"
 	@echo "make schema    regenerate schema/*.schema.json from the format"
 	@echo "make lock      re-pin requirements.txt from requirements.in"
+	@echo "make check-links   check every link of the built site (LINKS_ARGS=--external: outside addresses too)"
+	@echo "make check-parity  texts changed in one language only since BASE (default origin/main)"
+	@echo "make lint          typography and untranslated text in checklists/ (warnings)"
 	@echo "make feedback  build the site with its feedback form, then run the service that receives answers"
 	@echo "make feedback-report  answers per article and language: table, var/feedback-report.{csv,html}"
 
@@ -46,6 +51,15 @@ schema: $(READY)
 
 test: $(READY)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+check-links: $(READY)
+	$(BIN)/python -m helpcentre.links --site site --root . $(LINKS_ARGS)
+
+check-parity: $(READY)
+	$(BIN)/python -m helpcentre.parity --base $(BASE) $(PARITY_ARGS)
+
+lint: $(READY)
+	$(BIN)/python -m helpcentre.lint $(LINT_ARGS)
 
 # The feedback service reads site/feedback-manifest.json, written by the build.
 # Preview with the form in another terminal: FEEDBACK_ENDPOINT=http://127.0.0.1:$(FEEDBACK_PORT) make serve

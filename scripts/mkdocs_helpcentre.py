@@ -109,6 +109,15 @@ def on_pre_build(config):
     _result(config)  # writes changed pages before MkDocs collects files
 
 
+def on_files(files, config):
+    """Keep our Jinja templates and UI strings (overrides/helpcentre/) out of the
+    published site: MkDocs would copy them as theme assets."""
+    templates = _options(config).templates_dir.rstrip("/").split("/")[-1] + "/"
+    for file in [f for f in files if f.src_uri.startswith(templates) and not f.is_documentation_page()]:
+        files.remove(file)
+    return files
+
+
 def on_page_markdown(markdown, page, config, files):
     if page.meta.get("helpcentre") == "collections":
         stem = page.file.src_uri.rsplit(".", 2)[0]
@@ -138,10 +147,31 @@ def on_page_context(context, page, config, nav):
     return context
 
 
+_not_found_pages: dict[str, bytes] = {}
+
+
+def _keep_each_language_404(config) -> None:
+    """Every language's build renders 404.html at the site root, so the last
+    language (French) would win. Keep the default language's page at the root
+    and move each other language's to its own folder (fr/404.html)."""
+    root_page = Path(config.site_dir) / "404.html"
+    if not root_page.exists():
+        return
+    lang = _current_language(config)
+    if lang == LANGUAGES[0]:
+        _not_found_pages[config.site_dir] = root_page.read_bytes()
+    elif config.site_dir in _not_found_pages:
+        (root_page.parent / lang).mkdir(exist_ok=True)
+        root_page.replace(root_page.parent / lang / "404.html")
+        root_page.write_bytes(_not_found_pages[config.site_dir])
+
+
 def on_post_build(config):
-    """Write the manifest the feedback service reads: known pages, languages,
-    answers, and where to send readers afterwards. Only a site with a feedback
-    endpoint has a service (and comment pages) to describe."""
+    """Put each language's 404 page in place, and write the manifest the
+    feedback service reads: known pages, languages, answers, and where to send
+    readers afterwards. Only a site with a feedback endpoint has a service (and
+    comment pages) to describe."""
+    _keep_each_language_404(config)
     renderer = _result(config).renderer
     if not renderer.feedback_endpoint:
         return

@@ -26,6 +26,7 @@ PAGES = {
     ARTICLE: "fr/" + ARTICLE,
     **{f"{ARTICLE}{step}/": f"fr/{ARTICLE}{step}/" for step in STEPS},
     "feedback/thanks/": "fr/feedback/thanks/",
+    "editors-guide/": "fr/editors-guide/",
     "help/feedback/rms-administrator-job-aid/": "fr/help/feedback/rms-administrator-job-aid/",
 }
 NBSP = "\u00a0"
@@ -80,7 +81,8 @@ def page(site: Path, url: str) -> Page:
 
 def test_site_has_exactly_the_expected_pages_in_both_languages(built_site):
     expected = sorted(
-        [f"{url}index.html" for url in PAGES] + [f"{fr}index.html" for fr in PAGES.values()] + ["404.html"]
+        [f"{url}index.html" for url in PAGES] + [f"{fr}index.html" for fr in PAGES.values()]
+        + ["404.html", "fr/404.html"]
     )
     actual = sorted(p.relative_to(built_site).as_posix() for p in built_site.rglob("*.html"))
     assert actual == expected
@@ -231,3 +233,12 @@ def test_without_an_endpoint_the_widget_gives_the_support_line_not_a_dead_form(t
     assert 'class="hc-feedback__support"' in html and 'href="tel:+18662501554"' in html
     assert not (site / "help" / "feedback").exists()  # no comment pages without a service
     assert not (site / "feedback-manifest.json").exists()
+
+
+def test_each_language_has_its_own_not_found_page(built_site):
+    assert Page(built_site / "404.html").lang == "en"
+    assert Page(built_site / "fr" / "404.html").lang == "fr"
+
+
+def test_templates_and_ui_strings_are_not_published(built_site):
+    assert not (built_site / "helpcentre").exists()

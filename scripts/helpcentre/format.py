@@ -23,7 +23,7 @@ from .source import MAP, MAX_DEPTH, SEQ, STR, SourceFile, kind_name, node_locati
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PHONE = re.compile(r"^(?:1-)?\d{3}-\d{3}-\d{4}(?: x\d{1,6})?$")
 EMAIL = re.compile(r"^[^@\s<>()\[\]]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$")
-URL = re.compile(r"^(?:https?://[^\s<>\"]+|mailto:[^\s<>\"]+|tel:\+?[0-9-]+)$")
+URL = re.compile(r'^(?:https?://[^\s<>"]+|mailto:[^\s<>"]+|tel:\+?[0-9-]+)$')
 MISSING = object()
 """What a check returns when the value is absent or wrong (already reported)."""
 
