@@ -147,6 +147,41 @@ def on_page_context(context, page, config, nav):
     return context
 
 
+_saved_alternates: list = []
+
+
+def on_template_context(context, template_name, config):
+    """The 404 page has no twin: its language links lead to each language's
+    home, not to whichever page the i18n plugin rendered last."""
+    current = _alternates(config)
+    if template_name == "404.html" and current:
+        _saved_alternates[:] = [current]
+        _set_alternates(config, [
+            {**alt, "link": "/" if alt.get("lang") == LANGUAGES[0] else f"/{alt.get('lang')}/"} for alt in current
+        ])
+    return context
+
+
+def _alternates(config):
+    # The i18n plugin sets `extra.alternate` as an attribute, which templates
+    # read before the mapping item: read and write both.
+    return getattr(config.extra, "alternate", None) or config.extra.get("alternate")
+
+
+def _set_alternates(config, value) -> None:
+    config.extra["alternate"] = value
+    try:
+        config.extra.alternate = value
+    except AttributeError:
+        pass
+
+
+def on_post_template(output_content, template_name, config):
+    if template_name == "404.html" and _saved_alternates:
+        _set_alternates(config, _saved_alternates.pop())
+    return output_content
+
+
 _not_found_pages: dict[str, bytes] = {}
 
 

@@ -45,7 +45,7 @@ import yaml
 
 from . import LANGUAGES
 from .problems import Location, Problems
-from .source import STR, SourceFile, parse_source
+from .source import STR, SourceFile, parse_source, walk_nodes
 
 MARKER = re.compile(r"#\s*parity\s*:\s*ok\b[^\n]*", re.I)
 MARKDOWN_MARKER = re.compile(r"<!--\s*parity\s*:\s*ok\b.*?-->", re.I | re.S)
@@ -122,25 +122,14 @@ def comment_spans(source: SourceFile) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     if source.root is None:
         return spans
-    stack = [source.root]
-    seen: set[int] = set()
     text = source.text
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
+    for node in walk_nodes(source.root):
         if isinstance(node, yaml.ScalarNode):
             start, end = node.start_mark.index, node.end_mark.index
             if node.style in ("|", ">"):  # the header line may carry a comment; the content may not
                 newline = text.find("\n", start)
                 start = end if newline < 0 else newline
             spans.append((start, end))
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
-        elif isinstance(node, yaml.MappingNode):
-            for k, v in node.value:
-                stack.extend((k, v))
     return spans
 
 

@@ -39,7 +39,8 @@ EMAIL = re.compile(r"^[^@\s<>()\[\]]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$")
 """An email address, as the checklist format accepts one (``format.EMAIL``; not imported: it is slow to load)."""
 
 NOT_FOUND_PAGE = "404.html"
-"""MkDocs writes one, at the root; it has no twin and serves every language."""
+"""Each language's not-found page (404.html at the root, fr/404.html): its
+language links lead to the homes, as no page is its twin."""
 
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _TEL_GLOBAL = re.compile(r"^\+([0-9][0-9().-]*[0-9]|[0-9])$")
@@ -436,8 +437,8 @@ def check_site(site: BuiltSite, workers: int | None = None) -> tuple[list[Findin
 def _check_page(site: BuiltSite, page: str, facts: PageFacts, findings: list[Finding], external: dict) -> None:
     own_lang = site.page_language(page)
     directory = page.rpartition("/")[0]
-    is_not_found = page == NOT_FOUND_PAGE
-    if not is_not_found and facts.lang is not None:
+    is_not_found = page.rpartition("/")[2] == NOT_FOUND_PAGE
+    if facts.lang is not None:
         declared = facts.lang.split("-")[0].lower()
         folder = site.path_language(page)
         if declared != folder:
@@ -527,7 +528,7 @@ def _check_languages(site: BuiltSite, page: str, own_lang: str, link: Link, targ
 def _twins(site: BuiltSite) -> list[Finding]:
     findings = []
     for page in site.pages:
-        if page == NOT_FOUND_PAGE:
+        if page.rpartition("/")[2] == NOT_FOUND_PAGE:
             continue
         for lang in site.languages:
             twin = site.counterpart(page, lang)
