@@ -16,7 +16,7 @@ FEEDBACK_DB   ?= sqlite:///var/feedback.sqlite3
 
 BASE ?= origin/main
 
-.PHONY: help serve build validate schema test lock clean feedback feedback-report check-links check-parity lint
+.PHONY: help serve build validate schema test lock clean feedback feedback-report check-links check-parity lint bench
 
 help:
 	@echo "make serve     build and preview on http://$(HOST):$(PORT) (live reload)"
@@ -28,6 +28,7 @@ help:
 	@echo "make check-links   check every link of the built site (LINKS_ARGS=--external: outside addresses too)"
 	@echo "make check-parity  texts changed in one language only since BASE (default origin/main)"
 	@echo "make lint          typography and untranslated text in checklists/ (warnings)"
+	@echo "make bench         what N checklists cost against the peers (BENCH_N=1000, BENCH_QUICK=1, BENCH_JSON=var/bench.json)"
 	@echo "make feedback  build the site with its feedback form, then run the service that receives answers"
 	@echo "make feedback-report  answers per article and language: table, var/feedback-report.{csv,html}"
 
@@ -60,6 +61,10 @@ check-parity: $(READY)
 
 lint: $(READY)
 	$(BIN)/python -m helpcentre.lint $(LINT_ARGS)
+
+# Environment passes through: BENCH_N, BENCH_QUICK, BENCH_JSON and the rest (see scripts/bench.py).
+bench: $(READY)
+	$(BIN)/python scripts/bench.py
 
 # The feedback service reads site/feedback-manifest.json, written by the build.
 # Preview with the form in another terminal: FEEDBACK_ENDPOINT=http://127.0.0.1:$(FEEDBACK_PORT) make serve
