@@ -87,12 +87,18 @@ def env_for(project: Path, **extra) -> dict:
 
 
 def run_child(args: list[str], cwd: Path, env: dict, timeout: float | None = None,
-              stdout=subprocess.PIPE) -> tuple[float, float, int, str, str]:
-    """Run a process; (wall seconds, peak RSS in MiB, return code, stdout, stderr)."""
+              stdout=subprocess.PIPE, memory_gib: float | None = None) -> tuple[float, float, int, str, str]:
+    """Run a process; (wall seconds, peak RSS in MiB, return code, stdout, stderr).
+    ``memory_gib`` caps its address space (peers known to grow without bound)."""
+    def limit():
+        if memory_gib:
+            size = int(memory_gib * 1024 ** 3)
+            resource.setrlimit(resource.RLIMIT_AS, (size, size))
+
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         process = subprocess.Popen(args, cwd=cwd, env=env, stdout=out if stdout is subprocess.PIPE else stdout,
-                                   stderr=err, start_new_session=True)
+                                   stderr=err, start_new_session=True, preexec_fn=limit if memory_gib else None)
         deadline = start + timeout if timeout else None
         while True:
             pid, status, usage = os.wait4(process.pid, os.WNOHANG)
@@ -537,7 +543,10 @@ def htmlproofer_path() -> tuple[str | None, str | None]:
 
 def run_htmlproofer(project: Path, site: Path, timeout: float):
     args = [htmlproofer_path()[0], "--disable-external", "--allow-hash-href", "--log-level", ":error", "."]
-    elapsed, rss, code, out, err = run_child(args, site, {**os.environ, "LANG": "C.UTF-8"}, timeout=timeout)
+    elapsed, rss, code, out, err = run_child(args, site, {**os.environ, "LANG": "C.UTF-8"}, timeout=timeout,
+                                             memory_gib=PEER_MEMORY_GIB)
+    if code not in (0, 1) or ("NoMemoryError" in err or "failed to allocate memory" in err):
+        raise RuntimeError(f"htmlproofer stopped ({code}): {err.strip()[-300:]}")
     if code == -9:
         raise TimeoutError
     reports = set()
@@ -561,6 +570,8 @@ def run_htmlproofer(project: Path, site: Path, timeout: float):
 
 
 LINKCHECKER_VENV = ROOT / "var" / "bench-linkchecker"
+PEER_MEMORY_GIB = float(os.environ.get("BENCH_PEER_MEMORY_GIB") or 8)
+"""Address-space cap for html-proofer and linkchecker (html-proofer 3 took 2 GB at 400 pages)."""
 
 
 def linkchecker_path() -> tuple[str | None, str | None]:
@@ -584,9 +595,11 @@ def run_linkchecker(project: Path, site: Path, timeout: float):
     # (the work folder is), and the CSV goes to standard output.
     args = [linkchecker_path()[0], "--no-status", "--no-warnings", "--threads", str(os.cpu_count() or 2),
             "-o", "csv/utf-8", (site / "index.html").resolve().as_uri()]
-    elapsed, rss, code, out, err = run_child(args, site, dict(os.environ), timeout=timeout)
+    elapsed, rss, code, out, err = run_child(args, site, dict(os.environ), timeout=timeout, memory_gib=PEER_MEMORY_GIB)
     if code == -9:
         raise TimeoutError
+    if "MemoryError" in err:
+        raise RuntimeError(f"linkchecker ran out of its {PEER_MEMORY_GIB} GiB")
     reports = set()
     prefix = site.resolve().as_uri() + "/"
     import csv
