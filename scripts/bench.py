@@ -57,7 +57,6 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from html.parser import HTMLParser
 from importlib import metadata
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -337,28 +336,6 @@ ORIGIN = "http://bench.invalid/"
 MARK = "zzbench"
 
 
-class _Links(HTMLParser):
-    ATTRIBUTES = {"a": "href", "link": "href", "script": "src", "img": "src", "area": "href", "iframe": "src",
-                  "source": "src"}
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.ids: set[str] = set()
-        self.links: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        values = dict(attrs)
-        if values.get("id") is not None:
-            self.ids.add(values["id"])
-        if tag == "a" and values.get("name"):
-            self.ids.add(values["name"])
-        name = self.ATTRIBUTES.get(tag)
-        if name and values.get(name) is not None:
-            self.links.append(values[name])
-
-    handle_startendtag = handle_starttag
-
-
 def resolve(page: str, href: str) -> str | None:
     """Site-relative target of ``href`` on ``page`` (``path#fragment``, folders as ``x/index.html``);
     None for anything outside the site."""
@@ -377,9 +354,11 @@ def resolve(page: str, href: str) -> str | None:
 
 def oracle(site: Path) -> set[tuple[str, str]]:
     """(page, target) of every broken internal link, found the slow, obvious way."""
+    from helpcentre.links.bench import LinkParser  # the same eyes as the link checker's own benchmark
+
     pages = {}
     for file in site.rglob("*.html"):
-        parser = _Links()
+        parser = LinkParser()
         parser.feed(file.read_text(encoding="utf-8"))
         pages[file.relative_to(site).as_posix()] = parser
     files = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}

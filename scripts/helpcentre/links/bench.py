@@ -135,7 +135,9 @@ def inject_faults(site: Path, seed: int = 7) -> list[dict]:
 
 # -- the oracle --------------------------------------------------------------------------
 
-class _Links(HTMLParser):
+class LinkParser(HTMLParser):
+    """Ids and link targets of one page, read with the standard library (the oracle's eyes)."""
+
     ATTRIBUTES = {"a": ("href",), "link": ("href",), "script": ("src",), "img": ("src",), "area": ("href",),
                   "iframe": ("src",), "source": ("src",)}
 
@@ -161,7 +163,7 @@ def oracle(site: Path, site_url: str) -> Counter:
     """(page, target) of every broken internal link occurrence, found the slow, obvious way."""
     pages = {}
     for file in site.rglob("*.html"):
-        parser = _Links()
+        parser = LinkParser()
         parser.feed(file.read_text(encoding="utf-8"))
         pages[file.relative_to(site).as_posix()] = parser
     files = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
