@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from helpcentre import LANGUAGES  # noqa: E402
 from helpcentre.generate import NotOurFolder  # noqa: E402
-from helpcentre.pipeline import Project, generate  # noqa: E402
+from helpcentre.pipeline import Project, generate, render  # noqa: E402
 from helpcentre.typography import apply as typeset  # noqa: E402
 from helpcentre import wording  # noqa: E402
 from helpcentre.problems import ContentError  # noqa: E402
@@ -78,14 +78,24 @@ def _current_language(config) -> str:
     return getattr(plugin, "current_language", None) or LANGUAGES[0]
 
 
-def _result(config):
+_built = None
+"""This build's result, set in ``on_pre_build``: the page events (run once per
+page and language) read it instead of asking the core again, which would stat
+every checklist file per page."""
+
+
+def _result(config, write: bool = False):
     try:
-        result = generate(_project(config))
+        result = (generate if write else render)(_project(config))
     except NotOurFolder as error:
         raise PluginError(str(error)) from None
     if result.site is None:
         raise PluginError(str(ContentError(result.problems)))
     return result
+
+
+def _this_build(config):
+    return _built if _built is not None else _result(config)
 
 
 def on_config(config):
@@ -106,7 +116,8 @@ def on_config(config):
 
 
 def on_pre_build(config):
-    _result(config)  # writes changed pages before MkDocs collects files
+    global _built
+    _built = _result(config, write=True)  # writes changed pages before MkDocs collects files
 
 
 def on_files(files, config):
@@ -121,7 +132,7 @@ def on_files(files, config):
 def on_page_markdown(markdown, page, config, files):
     if page.meta.get("helpcentre") == "collections":
         stem = page.file.src_uri.rsplit(".", 2)[0]
-        return markdown.rstrip() + "\n\n" + _result(config).renderer.home_block(_current_language(config), stem)
+        return markdown.rstrip() + "\n\n" + _this_build(config).renderer.home_block(_current_language(config), stem)
     return markdown
 
 
@@ -130,7 +141,7 @@ def on_page_context(context, page, config, nav):
     page_id = page.meta.get("hc_page_id")
     if not page_id:
         return context
-    result = _result(config)
+    result = _this_build(config)
     lang = _current_language(config)
     checklist = result.site.checklists.get(page_id)
     contact = None
@@ -207,7 +218,7 @@ def on_post_build(config):
     readers afterwards. Only a site with a feedback endpoint has a service (and
     comment pages) to describe."""
     _keep_each_language_404(config)
-    renderer = _result(config).renderer
+    renderer = _this_build(config).renderer
     if not renderer.feedback_endpoint:
         return
     manifest = renderer.feedback_manifest()

@@ -55,3 +55,42 @@ def test_every_hostile_input_gets_a_located_error_and_no_traceback(tmp_path):
     for lines in by_file.values():
         for line in lines:
             assert LOCATED.match(line), line
+
+
+def _tags(node, out: list) -> list:
+    out.append((node.tag, node.start_mark.line, node.start_mark.column))
+    if isinstance(node.value, list):
+        for child in node.value:
+            for part in (child if isinstance(child, tuple) else (child,)):
+                _tags(part, out)
+    return out
+
+
+def test_our_composer_resolves_tags_exactly_as_pyyaml_does():
+    """source._Composer trims PyYAML's resolver for speed; on every corpus input
+    and every checklist of ours, it must give each node the tag CSafeLoader gives."""
+    import yaml
+
+    from helpcentre.source import _Composer
+
+    files = corpus_files() + sorted((ROOT / "checklists").glob("*.yml")) + sorted((ROOT / "tests" / "bad").glob("*.yml"))
+    compared = 0
+    for file in files:
+        text = file.read_bytes().decode("utf-8", "replace")
+        results = []
+        for loader_class in (yaml.CSafeLoader, _Composer):
+            loader = loader_class(text)
+            try:
+                documents = []
+                while loader.check_node():
+                    documents.append(_tags(loader.get_node(), []))
+                results.append(("nodes", documents))
+            except yaml.YAMLError as error:
+                results.append(("error", str(error)))
+            except RecursionError:
+                results.append(("error", "recursion"))
+            finally:
+                loader.dispose()
+        assert results[0] == results[1], file.name
+        compared += results[0][0] == "nodes"
+    assert compared >= 100 or not corpus_files()

@@ -56,9 +56,7 @@ class Walk:
         found = raw.find(probe) if probe else -1
         if found < 0:
             return self.at(node)
-        index = node.start_mark.index + found
-        line = text.count("\n", 0, index) + 1
-        column = index - (text.rfind("\n", 0, index) + 1) + 1
+        line, column = self.source.line_column(node.start_mark.index + found)
         return Location(self.source.path, line, column)
 
 
@@ -80,8 +78,6 @@ def _enter(node: yaml.Node, walk: Walk, depth: int) -> bool:
         walk.error(node, "YAML anchors and aliases (&name, *name) are not allowed in checklists; write the value out")
         return False
     walk.seen.add(id(node))
-    if getattr(node, "anchor", None):
-        walk.error(node, "YAML anchors and aliases (&name, *name) are not allowed in checklists; write the value out")
     if unknown_tag(node):
         walk.error(node, f"YAML tags such as '{node.tag}' are not allowed in checklists")
         return False
@@ -252,9 +248,10 @@ class Bilingual(Kind):
                 walk.error(value_node, f"the {self.what} ('{lang}') should fit on one line")
                 continue
             if self.markdown != "none":
-                for offset, message in safety.markdown_problems(value):
+                problems, links = safety.scan(value)
+                for offset, message in problems:
                     walk.problems.add(walk.locate_in(value_node, offset, value), message)
-                for offset, target in safety.link_targets(value):
+                for offset, target in links:
                     walk.links.append((lang, target, walk.locate_in(value_node, offset, value)))
             elif "<" in value or "{" in value:
                 for offset, message in safety.markdown_problems(value):

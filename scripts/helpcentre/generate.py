@@ -12,7 +12,7 @@ Two rules keep editors' work and ``mkdocs serve`` safe:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 MARKER = ".generated-by-helpcentre"
 MARKER_TEXT = (
@@ -46,12 +46,13 @@ def write_pages(docs_dir: Path, folder: str, pages: dict[str, str]) -> WriteRepo
         marker.write_text(MARKER_TEXT, encoding="utf-8")
 
     report = WriteReport()
-    wanted = set()
     for relative, content in sorted(pages.items()):
-        target = docs_dir / relative
-        if not target.resolve().is_relative_to(out_dir.resolve()):
+        parts = PurePosixPath(relative).parts
+        # A lexical check, not Path.resolve(): resolving thousands of paths per
+        # build costs more than rendering them, and the names come from our renderer.
+        if not parts or parts[0] != folder or ".." in parts or PurePosixPath(relative).is_absolute():
             raise ValueError(f"refusing to write {relative} outside docs/{folder}/")
-        wanted.add(target.resolve())
+        target = docs_dir / relative
         data = content.encode("utf-8")
         try:
             if target.read_bytes() == data:
@@ -65,9 +66,10 @@ def write_pages(docs_dir: Path, folder: str, pages: dict[str, str]) -> WriteRepo
         report.written.append(relative)
 
     for stale in sorted(out_dir.rglob("*.md"), reverse=True):
-        if stale.resolve() not in wanted:
+        relative = stale.relative_to(docs_dir).as_posix()
+        if relative not in pages:
             stale.unlink()
-            report.removed.append(stale.relative_to(docs_dir).as_posix())
+            report.removed.append(relative)
     for directory in sorted((p for p in out_dir.rglob("*") if p.is_dir()), reverse=True):
         if not any(directory.iterdir()):
             directory.rmdir()

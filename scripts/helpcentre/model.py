@@ -180,15 +180,20 @@ class Checklist:
     def steps(self) -> list[Step]:
         return [step for section in self.sections for step in section.steps]
 
-    def anchors(self) -> set[str]:
-        """Every id a link may point at with ``#id`` on this checklist's page."""
-        ids = {section.id for section in self.sections}
-        for section in self.sections:
-            ids.update(entry.id for entry in section.timeline)
-            for step in section.steps:
-                ids.add(step.id)
-                ids.update(item.id for item in step.items)
-        return ids
+    _anchors: frozenset[str] | None = field(default=None, repr=False, compare=False)
+
+    def anchors(self) -> frozenset[str]:
+        """Every id a link may point at with ``#id`` on this checklist's page
+        (worked out once: every link to this checklist asks)."""
+        if self._anchors is None:
+            ids = {section.id for section in self.sections}
+            for section in self.sections:
+                ids.update(entry.id for entry in section.timeline)
+                for step in section.steps:
+                    ids.add(step.id)
+                    ids.update(item.id for item in step.items)
+            self._anchors = frozenset(ids)
+        return self._anchors
 
 
 @dataclass

@@ -8,11 +8,15 @@ one run shows every problem of every file, each as ``path:line:col: message``
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, order=True)
-class Location:
-    """A place in a file. Lines and columns count from 1, as editors show them."""
+class Location(NamedTuple):
+    """A place in a file. Lines and columns count from 1, as editors show them.
+
+    A named tuple rather than a frozen dataclass: the validator makes one for
+    every value of every checklist, and a tuple is built three times faster.
+    """
 
     path: str
     line: int = 1

@@ -17,6 +17,7 @@ for search.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from dataclasses import dataclass
@@ -94,6 +95,7 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
             autoescape=False,  # output is Markdown; editors' text goes through the `text` filter
+            auto_reload=False,  # a Renderer lives for one fingerprint of the templates folder
         )
         self.env.filters.update(
             text=self._text_filter,
@@ -114,6 +116,8 @@ class Renderer:
             return ""
         lang = ctx["lang"]
         text = value[lang] if isinstance(value, model.Text) else value
+        if "](" not in text:  # no link to point from this page: the same on every page
+            return _typeset_prose(text, lang)
         text = safety.neutralize(text)
         text = _LINK_TARGET.sub(lambda m: f"]({self.href(m.group(1), ctx)})", text)
         text = typography.apply(text, lang)
@@ -246,6 +250,17 @@ class Renderer:
         ]
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _typeset_prose(text: str, lang: str) -> str:
+    """Link-free editor text as Markdown: neutralized, typeset, phone numbers kept whole.
+
+    Cached: a step's text is rendered on the checklist page and on its guided page.
+    """
+    text = typography.apply(safety.neutralize(text), lang)
+    return typography.keep_phone_numbers_whole(text)
+
+
+@functools.lru_cache(maxsize=1 << 16)
 def _relative(page: PagePath, target: PagePath) -> str:
     return posixpath.relpath(target.markdown, posixpath.dirname(page.markdown) or ".")
 

@@ -39,40 +39,62 @@ SAME_PAGE_LINK = re.compile(rf"^#({_SLUG})$")
 
 def _mask_code(text: str) -> str:
     """The text with code spans blanked out (same length), so offsets still match."""
+    if "`" not in text:
+        return text
     return _CODE_SPAN.sub(lambda m: " " * len(m.group()), text)
+
+
+def _targets(masked: str) -> list[tuple[int, str]]:
+    found = []
+    if "](" in masked:
+        found += [(m.start(1), m.group(1)) for m in _INLINE_TARGET.finditer(masked)]
+    if "]:" in masked:
+        found += [(m.start(1), m.group(1)) for m in _REFERENCE_DEF.finditer(masked)]
+    if "<" in masked:
+        found += [(m.start() + 1, m.group()[1:-1]) for m in _AUTOLINK.finditer(masked)]
+    return sorted(found)
 
 
 def link_targets(text: str) -> list[tuple[int, str]]:
     """(offset, target) of every Markdown link target in ``text``, outside code."""
+    return _targets(_mask_code(text))
+
+
+def scan(text: str) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """``(problems, links)`` of ``text`` in one pass: (offset, message) for
+    everything that is not allowed, and (offset, target) of every link.
+
+    The validator calls this for every Markdown value of every checklist, so
+    each pattern runs only when its first character is in the text at all.
+    """
     masked = _mask_code(text)
-    found = [(m.start(1), m.group(1)) for m in _INLINE_TARGET.finditer(masked)]
-    found += [(m.start(1), m.group(1)) for m in _REFERENCE_DEF.finditer(masked)]
-    found += [(m.start() + 1, m.group()[1:-1]) for m in _AUTOLINK.finditer(masked)]
-    return sorted(found)
+    problems: list[tuple[int, str]] = []
+    if "<" in masked:
+        without_autolinks = _AUTOLINK.sub(lambda m: " " * len(m.group()), masked)
+        for match in _HTML_START.finditer(without_autolinks):
+            snippet = re.match(r"<[^>\s]*", without_autolinks[match.start():]).group()
+            problems.append((
+                match.start(),
+                f"raw HTML is not allowed in checklist text (found '{snippet}'); write Markdown instead, "
+                "or put the text in `backticks` to show it as code",
+            ))
+    if "{" in masked:
+        for match in _ATTR_LIST.finditer(masked):
+            problems.append((
+                match.start(),
+                "attribute lists ('{: …}', '{#id}', '{.class}') are not allowed in checklist text",
+            ))
+    links = _targets(masked)
+    for offset, target in links:
+        message = link_target_problem(target)
+        if message:
+            problems.append((offset, message))
+    return problems, links
 
 
 def markdown_problems(text: str) -> list[tuple[int, str]]:
     """(offset, message) for everything in ``text`` that is not allowed."""
-    masked = _mask_code(text)
-    problems: list[tuple[int, str]] = []
-    without_autolinks = _AUTOLINK.sub(lambda m: " " * len(m.group()), masked)
-    for match in _HTML_START.finditer(without_autolinks):
-        snippet = re.match(r"<[^>\s]*", without_autolinks[match.start():]).group()
-        problems.append((
-            match.start(),
-            f"raw HTML is not allowed in checklist text (found '{snippet}'); write Markdown instead, "
-            "or put the text in `backticks` to show it as code",
-        ))
-    for match in _ATTR_LIST.finditer(masked):
-        problems.append((
-            match.start(),
-            "attribute lists ('{: …}', '{#id}', '{.class}') are not allowed in checklist text",
-        ))
-    for offset, target in link_targets(text):
-        message = link_target_problem(target)
-        if message:
-            problems.append((offset, message))
-    return problems
+    return scan(text)[0]
 
 
 def link_target_problem(target: str) -> str | None:

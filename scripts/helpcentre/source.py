@@ -12,8 +12,9 @@ the validator reads the node tree itself. That gives us, in one parse:
 
 from __future__ import annotations
 
+import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -60,9 +61,19 @@ class SourceFile:
     path: str  # as shown to editors, relative to the project root
     text: str
     root: yaml.Node | None
+    _line_starts: list[int] | None = field(default=None, repr=False, compare=False)
 
     def location(self, node: yaml.Node) -> Location:
         return node_location(self.path, node)
+
+    def line_column(self, index: int) -> tuple[int, int]:
+        """1-based line and column of ``text[index]`` (a binary search over line starts,
+        not a count from the top: a file has a link location per link)."""
+        starts = self._line_starts
+        if starts is None:
+            starts = self._line_starts = [0] + [m.end() for m in _NEWLINE.finditer(self.text)]
+        line = bisect.bisect_right(starts, index)
+        return line, index - starts[line - 1] + 1
 
 
 def node_location(path: str, node: yaml.Node) -> Location:
@@ -106,7 +117,7 @@ def parse_source(data: bytes, display_path: str, problems: Problems) -> SourceFi
             f"values are nested more than {MAX_DEPTH} levels deep; a checklist never needs that",
         )
         return SourceFile(display_path, text, None)
-    loader = yaml.CSafeLoader(text)
+    loader = _Composer(text)
     try:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as error:
@@ -120,6 +131,30 @@ def parse_source(data: bytes, display_path: str, problems: Problems) -> SourceFi
     if root is None:
         problems.add(Location(display_path), "the file is empty: a checklist needs at least an id, a title and steps")
     return SourceFile(display_path, text, root)
+
+
+class _Composer(yaml.CSafeLoader):
+    """libyaml's composer with PyYAML's safe tag resolution, minus its general
+    machinery: the C parser calls back into Python for every node, and these
+    three callbacks are most of the time spent outside C. Tags come out as
+    ``CSafeLoader`` gives them (``tests/test_hostile_yaml.py`` compares them)."""
+
+    _implicit = yaml.CSafeLoader.yaml_implicit_resolvers
+
+    def descend_resolver(self, current_node, current_index):
+        return None  # no path resolvers are registered
+
+    def ascend_resolver(self):
+        return None
+
+    def resolve(self, kind, value, implicit):
+        if kind is not yaml.ScalarNode:
+            return SEQ if kind is yaml.SequenceNode else MAP
+        if implicit[0]:
+            for tag, pattern in self._implicit.get(value[:1], ()):
+                if pattern.match(value):
+                    return tag
+        return STR
 
 
 def _decode(data: bytes, path: str, problems: Problems) -> str | None:
@@ -141,12 +176,13 @@ def _decode(data: bytes, path: str, problems: Problems) -> str | None:
         return None
 
 
+_CONTENT_LINE = re.compile(r"^[ \t]*([^\s#][^\n]*)", re.MULTILINE)
+
+
 def _has_content(text: str) -> bool:
-    for line in text.splitlines():
-        stripped = line.strip()
-        if stripped and not stripped.startswith("#") and stripped not in ("---", "..."):
-            return True
-    return False
+    """Whether any line holds more than blanks, a comment or a document marker
+    (stops at the first such line: in a real checklist, one of the first)."""
+    return any(m.group(1).strip() not in ("---", "...") for m in _CONTENT_LINE.finditer(text))
 
 
 def _line_column(text: str, index: int) -> tuple[int, int]:
@@ -156,6 +192,15 @@ def _line_column(text: str, index: int) -> tuple[int, int]:
 
 
 _OPENERS = re.compile(r"[\[\]{}]")
+_NEWLINE = re.compile(r"\n")
+_AMPERSAND_NAME = re.compile(r"&[^\s\[\]{},]")
+
+
+def _may_hold_anchor(text: str) -> bool:
+    """Whether an anchor (``&name`` after a space, a line start, ``[``, ``{`` or ``,``)
+    may be in ``text``; without one there can be no alias. Found by scanning for
+    ``&`` first: a pattern that starts with the separator tries every position."""
+    return any(m.start() == 0 or text[m.start() - 1] in " \t\r\n[{," for m in _AMPERSAND_NAME.finditer(text))
 
 
 def _too_deep(text: str) -> int | None:
@@ -207,7 +252,7 @@ def shared_node(root: yaml.Node, text: str) -> yaml.Node | None:
     shows as a node met twice. The walk visits each node once: an alias bomb
     costs no more than its text.
     """
-    if "*" not in text:
+    if "*" not in text or not _may_hold_anchor(text):  # the walk below is the costly part of validating
         return None
     seen: set[int] = set()
     for node in walk_nodes(root, seen_twice=True):
