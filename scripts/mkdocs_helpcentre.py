@@ -9,8 +9,9 @@ core (``scripts/helpcentre``) knows neither. It:
   the pages that changed into ``docs/help/`` (real files: the i18n plugin
   crashes on in-memory pages and drops files outside ``docs_dir``);
 * gives each language its navigation, with the collections as sections
-  (Material writes the whole nav into every page: sections and
-  ``navigation.prune`` keep page weight near linear in the number of articles);
+  (Material writes the whole nav into every page: collapsible sections and
+  ``navigation.prune`` keep a page to its own collection, so page weight stays
+  near linear in the number of articles);
 * appends the collections to a hand-written page whose front matter says
   ``helpcentre: collections`` (the home page).
 

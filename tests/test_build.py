@@ -242,3 +242,49 @@ def test_each_language_has_its_own_not_found_page(built_site):
 
 def test_templates_and_ui_strings_are_not_published(built_site):
     assert not (built_site / "helpcentre").exists()
+
+
+def _sidebar_links(html_file: Path) -> set[str]:
+    """Addresses the primary sidebar (site navigation) links to, resolved from the page."""
+    html = html_file.read_text(encoding="utf-8")
+    start = html.index('class="md-sidebar md-sidebar--primary"')
+    end = html.index('class="md-sidebar md-sidebar--secondary"', start)
+    base = html_file.parent
+    links = set()
+    for href in re.findall(r'href="([^"#]*)"', html[start:end]):
+        if not href.startswith(("http:", "https:")):
+            links.add((base / href).resolve().as_posix())
+    return links
+
+
+def test_each_page_carries_only_its_own_collection_in_the_navigation(tmp_path):
+    """Material writes the navigation into every page: with every collection
+    expanded, each page would link every article of the help centre, and page
+    weight, build time and link checks would grow as N x N. A page carries its
+    own collection's articles and the other collections' index pages only."""
+    from helpcentre import benchdata
+
+    project = copy_project(tmp_path / "project")
+    benchdata.write_site(project / "checklists", 6)  # three collections of two
+    site = tmp_path / "site"
+    result = mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr
+    articles: dict[str, set[str]] = {}
+    for collection in sorted(p for p in (site / "help").iterdir() if p.name.startswith("service-area")):
+        articles[collection.name] = {(p / "index.html").parent.resolve().as_posix() + "/index.html"
+                                     for p in collection.iterdir() if (p / "index.html").exists()}
+    assert len(articles) == 3 and all(len(a) == 2 for a in articles.values())
+
+    def article_links(links):
+        return {link.removesuffix("/") + "/index.html" if not link.endswith(".html") else link for link in links}
+
+    for collection, own in articles.items():
+        article = sorted(own)[0]
+        linked = article_links(_sidebar_links(Path(article)))
+        others = set().union(*(a for name, a in articles.items() if name != collection))
+        assert own <= linked, f"{article}: its collection's articles are missing from the navigation"
+        assert not linked & others, f"{article}: the navigation lists other collections' articles"
+        for name in articles:
+            assert (site / "help" / name / "index.html").resolve().as_posix() in linked
+        step_page = next(p for p in Path(article).parent.iterdir() if p.is_dir()) / "index.html"
+        assert not article_links(_sidebar_links(step_page)) & others
