@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import format as fmt
 from . import model, safety
+from .nogc import collector_paused
 from .problems import Location, Problems
 from .source import SourceFile, read_source, shared_node
 
@@ -31,6 +32,11 @@ def load_site(root: Path, checklists_dir: str = "checklists") -> tuple[model.Sit
 
     Returns the site (None when there are errors) and every problem found.
     """
+    with collector_paused():
+        return _load_site(root, checklists_dir)
+
+
+def _load_site(root: Path, checklists_dir: str) -> tuple[model.Site | None, Problems]:
     problems = Problems()
     directory = root / checklists_dir
     if not directory.is_dir():
