@@ -36,6 +36,7 @@ from helpcentre.pipeline import Project, generate, render  # noqa: E402
 from helpcentre.typography import apply as typeset  # noqa: E402
 from helpcentre import wording  # noqa: E402
 from helpcentre.problems import ContentError  # noqa: E402
+from helpcentre.render import GENERATED_DIR  # noqa: E402
 
 
 class HelpCentreConfig(base.Config):
@@ -119,6 +120,25 @@ def on_config(config):
 def on_pre_build(config):
     global _built
     _built = _result(config, write=True)  # writes changed pages before MkDocs collects files
+
+
+def on_serve(server, config, builder):
+    """Watch ``docs/`` except the generated folder.
+
+    Every rebuild after a checklist edit writes the changed pages into
+    ``docs/help/``; watched, those writes would start a second full build as
+    soon as the first ended (minutes, for a large help centre). The checklists
+    and templates are watched already (``watch:`` in mkdocs.yml). A folder
+    added to ``docs/`` while the server runs is watched from the next start.
+    """
+    docs = Path(config.docs_dir).resolve()
+    generated = docs / GENERATED_DIR
+    server.unwatch(str(docs))
+    server.watch(str(docs), recursive=False)  # the hand-written pages at the top
+    for child in sorted(docs.iterdir()):
+        if child.is_dir() and child != generated:
+            server.watch(str(child))
+    return server
 
 
 def on_files(files, config):
