@@ -39,3 +39,29 @@ def test_refuses_to_write_outside_its_folder(tmp_path):
     with pytest.raises(ValueError):
         write_pages(tmp_path, "help", {"help/../index.en.md": "overwritten"})
     assert (tmp_path / "help" / MARKER).exists()
+
+
+def test_generate_again_writes_nothing_and_restores_what_someone_changed(tmp_path):
+    """The build calls generate once per language and `make serve` once per save:
+    with unchanged checklists nothing is written, but a generated page edited or
+    deleted by hand is put back, and a stray file is removed."""
+    from conftest import copy_project
+    from helpcentre.pipeline import Project, generate
+
+    project = Project(copy_project(tmp_path / "project"))
+    first = generate(project)
+    assert first.report.written and first.pages is None  # the text lives on disk now
+    pages = sorted((project.root / "docs" / "help").rglob("*.md"))
+    before = {page: page.read_bytes() for page in pages}
+
+    again = generate(project)
+    assert again.report.written == [] and again.report.removed == []
+
+    pages[0].write_text("edited by hand\n", encoding="utf-8")
+    pages[1].unlink()
+    stray = project.root / "docs" / "help" / "stray.en.md"
+    stray.write_text("not ours\n", encoding="utf-8")
+    repaired = generate(project)
+    assert sorted(repaired.report.written) == sorted(p.relative_to(project.root / "docs").as_posix() for p in pages[:2])
+    assert repaired.report.removed == ["help/stray.en.md"]
+    assert {page: page.read_bytes() for page in pages} == before

@@ -46,8 +46,11 @@ class Result:
     site: model.Site | None
     problems: Problems
     renderer: Renderer | None = None
-    pages: dict[str, str] = field(default_factory=dict)
+    pages: dict[str, str] | None = field(default_factory=dict)
+    """Every page's Markdown; None once :func:`generate` has written them (see there)."""
     report: WriteReport | None = None
+    written: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """Size and modification time of each page file as :func:`generate` left it."""
 
 
 _cache: dict[Project, tuple[tuple, Result]] = {}
@@ -74,8 +77,40 @@ def render(project: Project) -> Result:
 
 
 def generate(project: Project) -> Result:
-    """Validate, render and write the pages that changed into ``docs/help/``."""
+    """Validate, render and write the pages that changed into ``docs/help/``.
+
+    Once written, the pages live on disk only: their text (130 MB for 1,000
+    checklists) is dropped rather than held through the whole MkDocs build.
+    A later call with unchanged inputs (the i18n plugin's second language,
+    ``mkdocs serve`` after a hand-written page changed) finds every file as it
+    left it and writes nothing; if any was edited or removed, it renders again.
+    """
     result = render(project)
-    if result.site is not None:
-        result.report = write_pages(project.root / project.docs_dir, GENERATED_DIR, result.pages)
+    if result.site is None:
+        return result
+    docs = project.root / project.docs_dir
+    if result.pages is None:
+        if _as_written(docs, result.written):
+            result.report = WriteReport(unchanged=sorted(result.written))
+            return result
+        _cache.pop(project, None)
+        result = render(project)
+    result.report = write_pages(docs, GENERATED_DIR, result.pages)
+    result.written = {relative: _signature(docs / relative) for relative in result.pages}
+    result.pages = None
     return result
+
+
+def _signature(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return stat.st_size, stat.st_mtime_ns
+
+
+def _as_written(docs: Path, written: dict[str, tuple[int, int]]) -> bool:
+    if not written or any(_signature(docs / relative) != signature for relative, signature in written.items()):
+        return False
+    # Nothing else may have appeared in the generated folder either.
+    return sum(1 for _ in (docs / GENERATED_DIR).rglob("*.md")) == len(written)
