@@ -734,6 +734,21 @@ def feedback(project: Path, site: Path, work: Path, duration: float, runs: int) 
 
 # -- machine and versions ------------------------------------------------------------------
 
+def measured_commit() -> str | None:
+    """The commit measured: BENCH_REF's, or HEAD's with "+ changes" when the working tree differs."""
+    ref = os.environ.get("BENCH_REF") or "HEAD"
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", ref], cwd=ROOT, capture_output=True, text=True,
+                                check=True).stdout.strip()
+        if not os.environ.get("BENCH_REF"):
+            changed = subprocess.run(["git", "status", "--porcelain", "--", *PROJECT_PARTS], cwd=ROOT,
+                                     capture_output=True, text=True).stdout.strip()
+            commit += " + changes" if changed else ""
+        return commit
+    except (OSError, subprocess.CalledProcessError):
+        return None
+
+
 def machine() -> dict:
     memory = None
     try:
@@ -920,7 +935,7 @@ def benchmark() -> dict:
                     "build_cpu_s": round(median(build_cpu), 2), "plain_build_cpu_s": round(median(plain_cpu), 2),
                     "build_cpu_ratio": round(median(build_cpu) / median(plain_cpu), 3),
                     "linkcheck": ours,
-                    "date": time.strftime("%Y-%m-%d %H:%M %Z")},
+                    "date": time.strftime("%Y-%m-%d %H:%M %Z"), "commit": measured_commit()},
             "validate_s": round(validate_s, 3),
             "yaml_floor_s": round(floor_s, 3),
             "validate_ratio": round(validate_s / floor_s, 2),
@@ -978,6 +993,7 @@ def table(r: dict) -> str:
     ]
     m, v = r["machine"], r["versions"]
     head = (f"N = {r['run']['n']} checklists ({r['run']['html_pages']:,} HTML pages), median of {r['run']['runs']} runs"
+            f"{', commit ' + r['run']['commit'] if r['run'].get('commit') else ''}"
             f"{' (quick)' if r['run']['quick'] else ''}; {m['cores']} cores, {m['memory_gib']} GiB, {m['cpu']}; "
             f"Python {v['python']}, mkdocs {v['mkdocs']}, material {v['material']}, i18n {v['i18n']}, "
             f"PyYAML {v['pyyaml']} (libyaml {'yes' if v['libyaml'] else 'no'}), {v.get('lychee')}")
