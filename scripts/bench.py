@@ -553,10 +553,10 @@ def run_htmlproofer(project: Path, site: Path, timeout: float):
     args = [htmlproofer_path()[0], "--disable-external", "--allow-hash-href", "--log-level", ":error", "."]
     elapsed, rss, code, out, err, _ = run_child(args, site, {**os.environ, "LANG": "C.UTF-8"}, timeout=timeout,
                                              memory_gib=PEER_MEMORY_GIB)
+    if code == -9:  # killed at BENCH_TIMEOUT
+        raise TimeoutError
     if code not in (0, 1) or ("NoMemoryError" in err or "failed to allocate memory" in err):
         raise RuntimeError(f"htmlproofer stopped ({code}): {err.strip()[-300:]}")
-    if code == -9:
-        raise TimeoutError
     reports = set()
     page = None
     for line in (out + "\n" + err).splitlines():
