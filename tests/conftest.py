@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +14,13 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = ROOT / "scripts"
 BIN = Path(sys.executable).parent
+
+def free_port() -> int:
+    """A loopback port nobody listens on now (for servers the tests start)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
 
 # What a help-centre project is made of (the rest is output or tooling).
 PROJECT_PARTS = ("mkdocs.yml", "docs", "overrides", "checklists", "scripts")

@@ -9,22 +9,15 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import threading
 import time
 import urllib.request
 from pathlib import Path
 
-from conftest import BIN, SCRIPTS, copy_project
+from conftest import BIN, SCRIPTS, copy_project, free_port
 
 ARTICLE = "help/ereferral/rms-administrator-job-aid/"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Server:

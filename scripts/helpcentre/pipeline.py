@@ -46,8 +46,7 @@ class Result:
     site: model.Site | None
     problems: Problems
     renderer: Renderer | None = None
-    pages: dict[str, str] | None = field(default_factory=dict)
-    """Every page's Markdown; None once :func:`generate` has written them (see there)."""
+    """Renders the pages (``renderer.pages()``), the navigation, the home block."""
     report: WriteReport | None = None
     written: dict[str, tuple[int, int]] = field(default_factory=dict)
     """Size and modification time of each page file as :func:`generate` left it."""
@@ -63,7 +62,7 @@ def check(project: Project) -> Result:
 
 
 def render(project: Project) -> Result:
-    """Validate and render every page (cached by input fingerprint); writes nothing."""
+    """Validate and make the renderer (cached by input fingerprint); writes nothing."""
     fingerprint = project.fingerprint()
     cached = _cache.get(project)
     if cached and cached[0] == fingerprint:
@@ -71,7 +70,6 @@ def render(project: Project) -> Result:
     result = check(project)
     if result.site is not None:
         result.renderer = Renderer(result.site, project.root / project.templates_dir, project.feedback_endpoint)
-        result.pages = result.renderer.pages()
     _cache[project] = (fingerprint, result)
     return result
 
@@ -79,25 +77,22 @@ def render(project: Project) -> Result:
 def generate(project: Project) -> Result:
     """Validate, render and write the pages that changed into ``docs/help/``.
 
-    Once written, the pages live on disk only: their text (130 MB for 1,000
-    checklists) is dropped rather than held through the whole MkDocs build.
-    A later call with unchanged inputs (the i18n plugin's second language,
-    ``mkdocs serve`` after a hand-written page changed) finds every file as it
-    left it and writes nothing; if any was edited or removed, it renders again.
+    The pages' text (130 MB for 1,000 checklists) is not kept: once written,
+    the files are the pages. A later call with unchanged inputs (the i18n
+    plugin's second language, ``mkdocs serve`` after a hand-written page
+    changed) finds every file as it left it and writes nothing; if one was
+    edited, removed or added by hand, the pages are rendered and written again.
     """
     result = render(project)
     if result.site is None:
         return result
     docs = project.root / project.docs_dir
-    if result.pages is None:
-        if _as_written(docs, result.written):
-            result.report = WriteReport(unchanged=sorted(result.written))
-            return result
-        _cache.pop(project, None)
-        result = render(project)
-    result.report = write_pages(docs, GENERATED_DIR, result.pages)
-    result.written = {relative: _signature(docs / relative) for relative in result.pages}
-    result.pages = None
+    if _as_written(docs, result.written):
+        result.report = WriteReport(unchanged=sorted(result.written))
+        return result
+    pages = result.renderer.pages()
+    result.report = write_pages(docs, GENERATED_DIR, pages)
+    result.written = {relative: _signature(docs / relative) for relative in pages}
     return result
 
 

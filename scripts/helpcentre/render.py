@@ -118,10 +118,8 @@ class Renderer:
         text = value[lang] if isinstance(value, model.Text) else value
         if "](" not in text:  # no link to point from this page: the same on every page
             return _typeset_prose(text, lang)
-        text = safety.neutralize(text)
-        text = _LINK_TARGET.sub(lambda m: f"]({self.href(m.group(1), ctx)})", text)
-        text = typography.apply(text, lang)
-        return typography.keep_phone_numbers_whole(text)
+        text = _LINK_TARGET.sub(lambda m: f"]({self.href(m.group(1), ctx)})", safety.neutralize(text))
+        return _typeset(text, lang)
 
     @jinja2.pass_context
     def _ui_filter(self, ctx, key: str, **values) -> str:
@@ -256,8 +254,12 @@ def _typeset_prose(text: str, lang: str) -> str:
 
     Cached: a step's text is rendered on the checklist page and on its guided page.
     """
-    text = typography.apply(safety.neutralize(text), lang)
-    return typography.keep_phone_numbers_whole(text)
+    return _typeset(safety.neutralize(text), lang)
+
+
+def _typeset(markdown: str, lang: str) -> str:
+    """The language's typography on prose, and phone numbers that never break."""
+    return typography.keep_phone_numbers_whole(typography.apply(markdown, lang))
 
 
 @functools.lru_cache(maxsize=1 << 16)

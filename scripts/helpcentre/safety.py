@@ -45,6 +45,7 @@ def _mask_code(text: str) -> str:
 
 
 def _targets(masked: str) -> list[tuple[int, str]]:
+    """(offset, target) of every Markdown link target in ``masked`` (code already blanked)."""
     found = []
     if "](" in masked:
         found += [(m.start(1), m.group(1)) for m in _INLINE_TARGET.finditer(masked)]
@@ -53,11 +54,6 @@ def _targets(masked: str) -> list[tuple[int, str]]:
     if "<" in masked:
         found += [(m.start() + 1, m.group()[1:-1]) for m in _AUTOLINK.finditer(masked)]
     return sorted(found)
-
-
-def link_targets(text: str) -> list[tuple[int, str]]:
-    """(offset, target) of every Markdown link target in ``text``, outside code."""
-    return _targets(_mask_code(text))
 
 
 def scan(text: str) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:

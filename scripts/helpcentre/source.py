@@ -106,12 +106,12 @@ def parse_source(data: bytes, display_path: str, problems: Problems) -> SourceFi
         problems.add(Location(display_path), "the file is empty: a checklist needs at least an id, a title and steps")
         return SourceFile(display_path, text, None)
     if "\x00" in text:
-        line, column = _line_column(text, text.index("\x00"))
+        line, column = SourceFile(display_path, text, None).line_column(text.index("\x00"))
         problems.add(Location(display_path, line, column), "the file contains a NUL character; is it really a text file?")
         return SourceFile(display_path, text, None)
     depth_problem = _too_deep(text)
     if depth_problem is not None:
-        line, column = _line_column(text, depth_problem)
+        line, column = SourceFile(display_path, text, None).line_column(depth_problem)
         problems.add(
             Location(display_path, line, column),
             f"values are nested more than {MAX_DEPTH} levels deep; a checklist never needs that",
@@ -183,12 +183,6 @@ def _has_content(text: str) -> bool:
     """Whether any line holds more than blanks, a comment or a document marker
     (stops at the first such line: in a real checklist, one of the first)."""
     return any(m.group(1).strip() not in ("---", "...") for m in _CONTENT_LINE.finditer(text))
-
-
-def _line_column(text: str, index: int) -> tuple[int, int]:
-    line = text.count("\n", 0, index) + 1
-    column = index - (text.rfind("\n", 0, index) + 1) + 1
-    return line, column
 
 
 _OPENERS = re.compile(r"[\[\]{}]")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -15,16 +14,10 @@ import time
 import httpx
 import pytest
 
-from conftest import ROOT, SCRIPTS, copy_project, mkdocs_build
+from conftest import ROOT, SCRIPTS, copy_project, free_port, mkdocs_build
 from .conftest import _QuietHandler, screenshot
 
 ARTICLE = "help/ereferral/rms-administrator-job-aid/"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

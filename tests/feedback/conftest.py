@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -16,6 +15,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+
+from conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPTS = ROOT / "scripts"
@@ -43,12 +44,6 @@ def write_manifest(path: Path, pages: list[str] | None = None) -> Path:
     tmp.write_text(json.dumps(manifest_data(pages)), encoding="utf-8")
     tmp.replace(path)  # atomic, as a careful build does
     return path
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def env() -> dict[str, str]:
