@@ -8,6 +8,11 @@ the validator reads the node tree itself. That gives us, in one parse:
 * duplicate keys, which PyYAML would silently overwrite;
 * YAML 1.1 surprises (``no`` becoming ``False``) seen before they happen;
 * aliases refused before anything expands them (no "billion laughs").
+
+A file is read only when it is a regular file inside the project (a symbolic
+link may stay inside it) and not larger than :data:`MAX_FILE_BYTES`, counted
+on what is read (see :func:`.problems.read_regular_file`). Bidi override
+characters are refused wherever they are in the file (:func:`bidi_controls`).
 """
 
 from __future__ import annotations
@@ -19,10 +24,13 @@ from pathlib import Path
 
 import yaml
 
-from .problems import Location, Problems
+from .problems import FileRefused, Location, Problems, read_regular_file
 
 MAX_FILE_BYTES = 1024 * 1024
-"""Larger files are refused unread: a checklist is a few KiB."""
+"""Larger files are refused (at most this many bytes and one are read): a checklist is a few KiB."""
+
+MAX_BIDI_REPORTED = 10
+"""Bidi controls reported per file; past that, one more line says how many were left out."""
 
 MAX_DEPTH = 40
 """Nesting deeper than this is refused before the composer recurses into it."""
@@ -71,7 +79,8 @@ class SourceFile:
         not a count from the top: a file has a link location per link)."""
         starts = self._line_starts
         if starts is None:
-            starts = self._line_starts = [0] + [m.end() for m in _NEWLINE.finditer(self.text)]
+            breaks = _LINE_BREAK if _has_rare_breaks(self.text) else _NEWLINE
+            starts = self._line_starts = [0] + [m.end() for m in breaks.finditer(self.text)]
         line = bisect.bisect_right(starts, index)
         return line, index - starts[line - 1] + 1
 
@@ -81,17 +90,23 @@ def node_location(path: str, node: yaml.Node) -> Location:
     return Location(path, mark.line + 1, mark.column + 1)
 
 
-def read_source(file: Path, display_path: str, problems: Problems) -> SourceFile:
-    """Read ``file`` into a :class:`SourceFile`, reporting every problem found."""
+def read_source(file: Path, display_path: str, problems: Problems, within: Path | None = None) -> SourceFile:
+    """Read ``file`` into a :class:`SourceFile`, reporting every problem found.
+
+    Only a regular file is read (not a FIFO, a device, a folder), and at most
+    :data:`MAX_FILE_BYTES`. With ``within`` (the project root, as the
+    validator passes it), a symbolic link is followed only when the file it
+    leads to is inside that folder: links within the repository are allowed
+    (a checklist shared between two names), one leading out (to
+    ``/etc/passwd``) is refused without a word of what it leads to. Without
+    ``within`` (the lint, given files by name), no symbolic link is followed.
+    """
     try:
-        size = file.stat().st_size
-        if size > MAX_FILE_BYTES:
-            problems.add(
-                Location(display_path),
-                f"file is {size:,} bytes; a checklist may be at most {MAX_FILE_BYTES:,} bytes",
-            )
-            return SourceFile(display_path, "", None)
-        data = file.read_bytes()
+        data = read_regular_file(file, MAX_FILE_BYTES, within)
+    except FileRefused as refused:
+        advice = f"; a checklist may be at most {MAX_FILE_BYTES:,} bytes" if refused.kind == "size" else ""
+        problems.add(Location(display_path), f"the file {refused.reason}{advice}")
+        return SourceFile(display_path, "", None)
     except OSError as error:
         problems.add(Location(display_path), f"cannot read the file: {error.strerror}")
         return SourceFile(display_path, "", None)
@@ -103,12 +118,13 @@ def parse_source(data: bytes, display_path: str, problems: Problems) -> SourceFi
     if text is None:
         return SourceFile(display_path, "", None)
     if not _has_content(text):
-        problems.add(Location(display_path), "the file is empty: a checklist needs at least an id, a title and steps")
+        problems.add(Location(display_path), _empty_message(display_path))
         return SourceFile(display_path, text, None)
     if "\x00" in text:
         line, column = SourceFile(display_path, text, None).line_column(text.index("\x00"))
         problems.add(Location(display_path, line, column), "the file contains a NUL character; is it really a text file?")
         return SourceFile(display_path, text, None)
+    _report_bidi_controls(text, display_path, problems)  # reported, and the file still parsed: every problem in one run
     depth_problem = _too_deep(text)
     if depth_problem is not None:
         line, column = SourceFile(display_path, text, None).line_column(depth_problem)
@@ -129,8 +145,63 @@ def parse_source(data: bytes, display_path: str, problems: Problems) -> SourceFi
     finally:
         loader.dispose()
     if root is None:
-        problems.add(Location(display_path), "the file is empty: a checklist needs at least an id, a title and steps")
+        problems.add(Location(display_path), _empty_message(display_path))
     return SourceFile(display_path, text, root)
+
+
+def _empty_message(display_path: str) -> str:
+    # A checklist's id is its file name: what the file itself must hold is
+    # format.CHECKLIST's required fields (format.SHARED's for _shared.yml).
+    if display_path.rpartition("/")[2] == "_shared.yml":
+        return "the file is empty: _shared.yml needs at least 'collections' (and the 'roles' and 'contacts' that checklists name)"
+    return "the file is empty: a checklist needs at least a 'collection', a 'title', a 'summary' and 'sections'"
+
+
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+"""The embedding, override and isolate controls (LRE, RLE, PDF, LRO, RLO, LRI,
+RLI, FSI, PDI): they reorder how text is displayed, so a line can read
+differently from what it is ("Trojan Source", CVE-2021-42574). English and
+French text never needs them; the marks (U+200E, U+200F) stay allowed."""
+
+_BIDI_NAMES = {
+    "\u202a": "LEFT-TO-RIGHT EMBEDDING", "\u202b": "RIGHT-TO-LEFT EMBEDDING",
+    "\u202c": "POP DIRECTIONAL FORMATTING", "\u202d": "LEFT-TO-RIGHT OVERRIDE",
+    "\u202e": "RIGHT-TO-LEFT OVERRIDE", "\u2066": "LEFT-TO-RIGHT ISOLATE",
+    "\u2067": "RIGHT-TO-LEFT ISOLATE", "\u2068": "FIRST STRONG ISOLATE",
+    "\u2069": "POP DIRECTIONAL ISOLATE",
+}
+
+
+def bidi_controls(text: str) -> list[tuple[int, str]]:
+    """Where ``text`` holds a bidi embedding, override or isolate control, and
+    a message for each: ``[(index in text, message), …]``, empty when none.
+
+    :func:`parse_source` refuses those written as such in a file. The
+    validator can call this on a decoded value too (``"\\u202e"`` in double
+    quotes yields one) and report each at the value's location.
+    """
+    if BIDI_CONTROLS.search(text) is None:  # nearly always: one C scan
+        return []
+    return [
+        (match.start(),
+         f"the text holds the invisible character U+{ord(match.group()):04X} {_BIDI_NAMES[match.group()]}, "
+         "which makes text display in another order than it is written; remove it")
+        for match in BIDI_CONTROLS.finditer(text)
+    ]
+
+
+def _report_bidi_controls(text: str, display_path: str, problems: Problems) -> None:
+    found = bidi_controls(text)
+    if not found:
+        return
+    located = SourceFile(display_path, text, None)
+    for index, message in found[:MAX_BIDI_REPORTED]:
+        line, column = located.line_column(index)
+        problems.add(Location(display_path, line, column), message)
+    if len(found) > MAX_BIDI_REPORTED:
+        line, column = located.line_column(found[MAX_BIDI_REPORTED][0])
+        problems.add(Location(display_path, line, column),
+                     f"and {len(found) - MAX_BIDI_REPORTED} more bidi control characters from here on")
 
 
 class _Composer(yaml.CSafeLoader):
@@ -166,9 +237,9 @@ def _decode(data: bytes, path: str, problems: Problems) -> str | None:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
-        before = data[: error.start]
-        line = before.count(b"\n") + 1
-        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        # Counted as libyaml counts (CR alone is a line break too), in characters.
+        before = data[: error.start].decode("utf-8")
+        line, column = SourceFile(path, before, None).line_column(len(before))
         problems.add(
             Location(path, line, column),
             f"the file is not valid UTF-8 (byte 0x{data[error.start]:02x}); save it as UTF-8",
@@ -176,7 +247,15 @@ def _decode(data: bytes, path: str, problems: Problems) -> str | None:
         return None
 
 
-_CONTENT_LINE = re.compile(r"^[ \t]*([^\s#][^\n]*)", re.MULTILINE)
+_BREAKS = "\r\n\x85\u2028\u2029"
+"""What libyaml takes for a line break (and counts in its marks' lines): CR
+alone (old Mac files) and NEL, LS, PS too, not only LF. Every line split and
+count here uses the same set, or a CR-only file is one long line to us and
+many to libyaml."""
+
+_LINE_BREAK = re.compile(f"\r\n|[{_BREAKS}]")
+
+_CONTENT_LINE = re.compile(f"(?:^|(?<=[{_BREAKS}]))[ \t]*([^ \t#{_BREAKS}][^{_BREAKS}]*)")
 
 
 def _has_content(text: str) -> bool:
@@ -187,6 +266,14 @@ def _has_content(text: str) -> bool:
 
 _OPENERS = re.compile(r"[\[\]{}]")
 _NEWLINE = re.compile(r"\n")
+
+
+def _has_rare_breaks(text: str) -> bool:
+    """Whether ``text`` has a line break other than LF (then lines are found with
+    :data:`_LINE_BREAK`, five times slower than a search for LF alone)."""
+    return "\r" in text or (not text.isascii() and ("\x85" in text or "\u2028" in text or "\u2029" in text))
+
+
 _AMPERSAND_NAME = re.compile(r"&[^\s\[\]{},]")
 
 
@@ -223,7 +310,7 @@ def _report_yaml_error(error: yaml.MarkedYAMLError, text: str, path: str, proble
     problem = (error.problem or "").strip()
     # libyaml does not name the character it choked on; a tab in the
     # indentation is by far the likeliest, so name every such line.
-    tab_lines = [n for n, text_line in enumerate(text.splitlines(), 1) if re.match(r"^ *\t", text_line)]
+    tab_lines = [n for n, text_line in enumerate(_LINE_BREAK.split(text), 1) if re.match(r"^ *\t", text_line)]
     if tab_lines and ("cannot start any token" in problem or "tab" in problem or line in tab_lines):
         for tab_line in tab_lines:
             problems.add(

@@ -73,7 +73,8 @@ def _display(root: Path, file: Path) -> str:
 
 
 def _walk(root: Path, file: Path, spec: fmt.Obj, problems: Problems):
-    source: SourceFile = read_source(file, _display(root, file), problems)
+    # within=root: a checklist may be a symbolic link inside the repository, never to a file outside it
+    source: SourceFile = read_source(file, _display(root, file), problems, within=root)
     if source.root is None:
         return None, None
     walk = fmt.Walk(source, problems)

@@ -20,6 +20,15 @@ broken link occurrence or page-level problem:
 
 External addresses are only collected here (:attr:`BuiltSite.external`); the
 optional network check is :mod:`.external`.
+
+The site folder is read as untrusted: only regular files are read, each up to
+:data:`MAX_SITE_FILE_BYTES` counted on what is read; a symbolic link is
+followed only when it leads to a regular file inside the site folder; a FIFO,
+a device, a link leading out of the site (``site/x.html -> /etc/passwd``) or a
+file name holding control characters is not read and is reported instead
+(kind ``"file"``), without a word of its content or of where it leads. Every
+message is passed through :func:`..problems.shown`, so a link's address
+cannot write escape sequences or line breaks to the terminal or CI log.
 """
 
 from __future__ import annotations
@@ -27,13 +36,21 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .. import LANGUAGES
+from ..problems import FileRefused, file_kind, inside, read_regular_file, shown
 from .scan import Link, PageFacts, scan
+
+MAX_SITE_FILE_BYTES = 64 * 1024 * 1024
+"""The most read of one file of the site (a page, sitemap.xml, the feedback
+manifest): past it the file is reported, not read. A page is tens of KiB and
+the sitemap protocol's own limit is 50 MB; a symbolic link to ``/dev/zero``
+or a file still being written must not be read until memory runs out."""
 
 EMAIL = re.compile(r"^[^@\s<>()\[\]]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$")
 """An email address, as the checklist format accepts one (``format.EMAIL``; not imported: it is slow to load)."""
@@ -91,11 +108,19 @@ class Finding:
     target: Target | None = None
     severity: str = "error"
 
+    def __post_init__(self) -> None:
+        # Messages quote addresses from the pages, the sitemap and the manifest.
+        self.message = shown(self.message)
+
     def describe(self, written: str | None = None) -> str:
-        """The whole sentence; ``written`` replaces the address as it is in the HTML."""
+        """The whole sentence; ``written`` replaces the address as it is in the HTML.
+
+        Escaped with :func:`.shown`: the address (and ``written``, from a
+        checklist) may hold control characters, ``%1b`` decoded in its target.
+        """
         if self.link is None or self.kind in _WHOLE_SENTENCE:
             return self.message
-        return f"link to {_shown_address(written or self.link.value.strip(), self.target)}{self.message}"
+        return shown(f"link to {_shown_address(written or self.link.value.strip(), self.target)}{self.message}")
 
 
 _WHOLE_SENTENCE = {"canonical", "switcher", "hreflang"}
@@ -129,30 +154,70 @@ class BuiltSite:
     files: set[str] = field(default_factory=set)
     directories: set[str] = field(default_factory=set)
     pages: dict[str, PageFacts] = field(default_factory=dict)
+    refused: list[Finding] = field(default_factory=list)  # files not read (see the module's docstring)
     _resolved: dict[tuple[str, str], Resolved] = field(default_factory=dict)
 
     @classmethod
     def load(cls, root: Path, site_url: str | None = None, languages: tuple[str, ...] = LANGUAGES,
              workers: int | None = None) -> "BuiltSite":
         """Index ``root``; pages are read by ``workers`` processes (default: one per CPU, for big sites)."""
-        site = cls(root, site_url if site_url is not None else _site_url_from_sitemap(root), languages)
-        prefix = len(str(root)) + 1
-        for directory, subdirectories, names in os.walk(root):
-            relative = directory[prefix:].replace(os.sep, "/") if len(directory) > len(str(root)) else ""
-            if relative:
-                site.directories.add(relative)
-            base = relative + "/" if relative else ""
-            for name in names:
-                site.files.add(base + name)
+        site = cls(root, site_url, languages)
+        site._index()
+        if site.site_url is None:
+            site.site_url = _site_url_from_sitemap(site)
         html = sorted(path for path in site.files if path.endswith(".html"))
         if workers is None:
             workers = min(os.cpu_count() or 1, 8) if len(html) >= PARALLEL_FROM else 1
         if workers > 1:
-            site.pages.update(_scan_in_parallel(root, html, workers))
+            pages, refused = _scan_in_parallel(root, html, workers)
         else:
-            for path in html:
-                site.pages[path] = scan(_read(root / path))
+            pages, refused = _scan_chunk((str(root), html), packed=False)
+        site.pages.update(pages)
+        site.refused.extend(_refused(path, reason) for path, reason in refused)
         return site
+
+    def _index(self) -> None:
+        """Every file and folder of the site, as os.walk would list them, minus
+        what must not be read (reported in :attr:`refused`).
+
+        The type of each entry comes with the folder listing (no ``stat`` per
+        file); only symbolic links cost a look at where they lead. A link to a
+        folder is not followed, as os.walk does not (a loop costs nothing).
+        """
+        root = str(self.root)
+        root_real = None
+        stack = [("", root)]
+        while stack:
+            relative, directory = stack.pop()
+            try:
+                listing = os.scandir(directory)
+            except OSError:  # as os.walk: an unreadable folder is skipped
+                continue
+            with listing:
+                for entry in listing:
+                    path = f"{relative}/{entry.name}" if relative else entry.name
+                    if shown(path) != path:
+                        self.refused.append(_refused(path, "has control or invisible characters in its name (shown escaped); rename it. It was not read"))
+                        continue
+                    try:
+                        if entry.is_dir(follow_symlinks=False):
+                            self.directories.add(path)
+                            stack.append((path, entry.path))
+                        elif entry.is_file(follow_symlinks=False):
+                            self.files.add(path)
+                        elif entry.is_symlink():
+                            if root_real is None:
+                                root_real = os.path.realpath(root)
+                            reason = _link_problem(entry.path, root_real)
+                            if reason is None:
+                                self.files.add(path)  # read through where it leads (see _read)
+                            elif reason:
+                                self.refused.append(_refused(path, reason))
+                        else:
+                            kind = file_kind(entry.stat(follow_symlinks=False).st_mode)
+                            self.refused.append(_refused(path, f"is not a regular file but {kind}; it was not read"))
+                    except OSError:  # gone while listed: as if it had never been there
+                        continue
 
     # -- languages -------------------------------------------------------------
     def path_language(self, path: str) -> str:
@@ -287,23 +352,68 @@ def _join_with_base(directory: str, base: str, value: str, base_path: str) -> st
     return joined[len(origin):] if joined.startswith(origin + "/") else joined
 
 
-def _read(path: Path) -> str:
-    return path.read_bytes().decode("utf-8", errors="replace")
+def _refused(path: str, reason: str) -> Finding:
+    # The name escaped: the report prints the page as the problem's place.
+    return Finding("file", shown(path), f"the file {reason}")
+
+
+def _link_problem(path: str, root_real: str) -> str | None:
+    """Why the symbolic link ``path`` is not indexed: None when it leads to a
+    regular file inside the site, "" when to a folder inside (not followed,
+    as os.walk does not)."""
+    real = os.path.realpath(path)
+    if not inside(real, root_real):
+        return "is a symbolic link leading outside the site folder; it was not read"
+    try:
+        mode = os.stat(real).st_mode
+    except OSError:
+        return "is a symbolic link to nothing (what it leads to does not exist)"
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return ""
+    return f"is a symbolic link to {file_kind(mode)}, not a regular file; it was not read"
+
+
+def _read_bytes(root: str | Path, path: str) -> bytes:
+    """A file of the site, read as untrusted (see the module's docstring); raises
+    :class:`FileRefused`. Regular files are opened without following links
+    (no ``realpath`` per page); a symbolic link is followed only into the site."""
+    file = os.path.join(root, path)
+    try:
+        return read_regular_file(file, MAX_SITE_FILE_BYTES)
+    except FileRefused as refused:
+        if refused.kind != "link":
+            raise
+    return read_regular_file(file, MAX_SITE_FILE_BYTES, within=root, within_name="the site folder")
+
+
+def _read(root: str | Path, path: str) -> str:
+    return _read_bytes(root, path).decode("utf-8", errors="replace")
 
 
 PARALLEL_FROM = 150
 """Below this many pages, starting processes costs more than it saves."""
 
 
-def _scan_chunk(arguments: tuple[str, list[str]]) -> list[tuple]:
-    """Read and scan some pages (in a worker process); plain tuples pickle fast."""
+def _scan_chunk(arguments: tuple[str, list[str]], packed: bool = True) -> tuple[list, list[tuple[str, str]]]:
+    """Read and scan some pages (in a worker process: ``packed``, as plain
+    tuples, which pickle fast); with the pages refused, and why."""
     root, paths = arguments
     out = []
+    refused = []
     for path in paths:
-        facts = scan(_read(Path(root) / path))
+        try:
+            facts = scan(_read(root, path))
+        except FileRefused as refusal:  # swapped or grown since the index
+            refused.append((path, refusal.reason))
+            continue
+        if not packed:
+            out.append((path, facts))
+            continue
         out.append((path, facts.lang, facts.base, facts.ids,
                     [(l.tag, l.attribute, l.value, l.tag_index, l.hreflang, l.rel) for l in facts.links]))
-    return out
+    return out, refused
 
 
 _SHARED_SITE: list = []  # the site a forked checker works on
@@ -333,20 +443,22 @@ def _check_in_parallel(site: "BuiltSite", pages: list[str], workers: int):
         _SHARED_SITE.clear()
 
 
-def _scan_in_parallel(root: Path, paths: list[str], workers: int) -> dict[str, PageFacts]:
+def _scan_in_parallel(root: Path, paths: list[str], workers: int) -> tuple[list[tuple[str, PageFacts]], list[tuple[str, str]]]:
     import multiprocessing
 
     try:
         context = multiprocessing.get_context("fork")
     except ValueError:  # no fork (Windows, some macOS set-ups): read them here
-        return {path: scan(_read(root / path)) for path in paths}
+        return _scan_chunk((str(root), paths), packed=False)
     chunks = [(str(root), paths[i::workers]) for i in range(workers)]
     pages: dict[str, PageFacts] = {}
+    refused: list[tuple[str, str]] = []
     with context.Pool(workers) as pool:
-        for chunk in pool.map(_scan_chunk, chunks):
+        for chunk, chunk_refused in pool.map(_scan_chunk, chunks):
             for path, lang, base, ids, links in chunk:
                 pages[path] = PageFacts(lang, ids, [Link(*link) for link in links], base)
-    return dict(sorted(pages.items()))
+            refused.extend(chunk_refused)
+    return sorted(pages.items()), sorted(refused)
 
 
 def _scheme_problem(name: str, value: str) -> tuple[str, str] | None:
@@ -389,14 +501,13 @@ def _mailto_problem(value: str) -> tuple[str, str] | None:
     return None
 
 
-def _site_url_from_sitemap(root: Path) -> str | None:
+def _site_url_from_sitemap(site: "BuiltSite") -> str | None:
     """The address the site was built for: the shortest page address in its sitemap."""
-    sitemap = root / "sitemap.xml"
-    if not sitemap.is_file():
+    if "sitemap.xml" not in site.files:  # absent, or refused by the index
         return None
     try:
-        tree = ET.parse(sitemap)
-    except (ET.ParseError, OSError):
+        tree = ET.fromstring(_read_bytes(site.root, "sitemap.xml"))
+    except (ET.ParseError, OSError, FileRefused):  # _sitemap reports it
         return None
     locations = [element.text.strip() for element in tree.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc") if element.text]
     return min(locations, key=len) if locations else None
@@ -428,6 +539,7 @@ def check_site(site: BuiltSite, workers: int | None = None) -> tuple[list[Findin
         findings.sort(key=lambda f: order.get(f.page, -1))
         for places in external.values():
             places.sort(key=lambda place: order.get(place[0], -1))
+    findings.extend(site.refused)
     findings.extend(_twins(site))
     findings.extend(_sitemap(site))
     findings.extend(_feedback_manifest(site))
@@ -546,13 +658,14 @@ _XHTML = "{http://www.w3.org/1999/xhtml}"
 
 
 def _sitemap(site: BuiltSite) -> list[Finding]:
-    path = site.root / "sitemap.xml"
-    if not path.is_file() or not site.site_url:
+    if "sitemap.xml" not in site.files or not site.site_url:  # a refused one is reported by the index
         return []
     try:
-        tree = ET.parse(path)
+        tree = ET.fromstring(_read_bytes(site.root, "sitemap.xml"))
     except ET.ParseError as error:
         return [Finding("sitemap", "sitemap.xml", f"sitemap.xml cannot be read: {error}")]
+    except FileRefused as refused:
+        return [Finding("sitemap", "sitemap.xml", f"sitemap.xml {refused.reason}")]
     findings = []
     for entry in tree.iter(f"{_SITEMAP}url"):
         location = entry.find(f"{_SITEMAP}loc")
@@ -588,11 +701,12 @@ FEEDBACK_MANIFEST = "feedback-manifest.json"
 
 def _feedback_manifest(site: BuiltSite) -> list[Finding]:
     """The pages the feedback service sends readers to must exist, in their language."""
-    path = site.root / FEEDBACK_MANIFEST
-    if not path.is_file():
+    if FEEDBACK_MANIFEST not in site.files:  # a refused one is reported by the index
         return []
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(_read_bytes(site.root, FEEDBACK_MANIFEST).decode("utf-8"))
+    except FileRefused as refused:
+        return [Finding("feedback", FEEDBACK_MANIFEST, f"{FEEDBACK_MANIFEST} {refused.reason}")]
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         return [Finding("feedback", FEEDBACK_MANIFEST, f"{FEEDBACK_MANIFEST} cannot be read: {error}")]
     if not isinstance(data, dict):

@@ -17,6 +17,12 @@ A broken link on a page is matched to an editor's link by where it leads
 ``mailto:``, by the address itself. Hand-written pages (``docs/*.<lang>.md``)
 are searched the same way for a Markdown link leading to the same place.
 Anything else came from the templates (``overrides/``) or the theme.
+
+The YAML and Markdown files are read as the validator reads checklists
+(:func:`..problems.read_regular_file`): regular files only, size-capped, and
+through a symbolic link only when it stays inside the project. One that is
+refused is simply not used to locate a link: the link is then reported on
+the built page, and nothing of the refused file is shown.
 """
 
 from __future__ import annotations
@@ -27,8 +33,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import LANGUAGES, model, render, safety
-from ..problems import Location
-from .check import BuiltSite, Finding, Target
+from ..problems import FileRefused, Location, read_regular_file, shown
+from ..source import MAX_FILE_BYTES
+from .check import MAX_SITE_FILE_BYTES, BuiltSite, Finding, Target
 from .report import Attribution
 from .settings import Settings, read_settings
 
@@ -164,8 +171,9 @@ class _Lines:
             return None
         if path not in self.files:
             try:
-                self.files[path] = (self.root / path).read_text(encoding="utf-8").splitlines()
-            except (OSError, UnicodeDecodeError):
+                data = read_regular_file(self.root / path, MAX_FILE_BYTES, within=self.root)
+                self.files[path] = data.decode("utf-8").splitlines()
+            except (OSError, UnicodeDecodeError, FileRefused):
                 self.files[path] = []
         lines = self.files[path]
         for number in range(start.line - 1, min(len(lines), start.line + 40)):
@@ -225,8 +233,10 @@ class Docs:
             return None
         source, lang = found
         try:
-            text = (self.root / source).read_text(encoding="utf-8")
-        except OSError:
+            # A hand-written page may be longer than a checklist: the site's cap, not the checklists'.
+            text = read_regular_file(self.root / source, MAX_SITE_FILE_BYTES, within=self.root).decode("utf-8")
+            text = text.replace("\r\n", "\n").replace("\r", "\n")  # lines as read_text() counted them (universal newlines)
+        except (OSError, UnicodeDecodeError, FileRefused):
             return None
         markdown_dir = posixpath.dirname(source[len(self.docs_dir) + 1:])
         for match in _MARKDOWN_TARGET.finditer(text):
@@ -275,7 +285,7 @@ class Sources:
 
                 site_model, problems = load_site(root, self.settings.checklists_dir)
                 if site_model is None:
-                    self.model_problem = (
+                    self.model_problem = shown(  # the folder's name comes from mkdocs.yml: content too
                         f"the checklists under {root / self.settings.checklists_dir} do not validate "
                         f"({len(problems.errors)} problems; run `make validate`): links are reported by page only"
                     )
