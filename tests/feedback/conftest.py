@@ -21,6 +21,8 @@ from conftest import free_port
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPTS = ROOT / "scripts"
 SITE_URL = "https://help.example.test/"
+ORIGIN = {"Origin": "https://help.example.test"}
+"""What a reader's browser adds to a post from the site; the service refuses posts without it."""
 PAGE = "rms-administrator-job-aid"
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
@@ -63,8 +65,9 @@ def run_cli(*args: str, cwd: Path | None = None, timeout: float = 30) -> subproc
 class Service:
     """The feedback service running as a subprocess; stderr goes to ``log_path``."""
 
-    def __init__(self, db: Path, manifest: Path, log_path: Path, *extra: str):
+    def __init__(self, db: Path, manifest: Path, log_path: Path, *extra: str, environ: dict[str, str] | None = None):
         self.db, self.manifest, self.log_path, self.extra = db, manifest, log_path, extra
+        self.environ = environ or {}
         self.process: subprocess.Popen | None = None
         self.port = 0
 
@@ -81,7 +84,7 @@ class Service:
                      "--host", "127.0.0.1", "--port", str(self.port),
                      "--db", f"sqlite:///{self.db}", "--manifest", str(self.manifest),
                      "--site-url", SITE_URL, *self.extra],
-                    cwd=ROOT, env=env(), stdout=log, stderr=log,
+                    cwd=ROOT, env={**env(), **self.environ}, stdout=log, stderr=log,
                 )
             if self._wait_healthy():
                 return self
@@ -142,6 +145,7 @@ class Helpers:
 
     PAGE = PAGE
     SITE_URL = SITE_URL
+    ORIGIN = ORIGIN
     FORM = FORM
     Service = Service
     manifest_data = staticmethod(manifest_data)
@@ -159,13 +163,15 @@ def fb() -> type[Helpers]:
 
 @pytest.fixture
 def spawn(tmp_path):
-    """Start extra services for one test: ``spawn(*flags, db=..., manifest=...)``; all are stopped after it."""
+    """Start extra services for one test: ``spawn(*flags, db=..., manifest=..., environ=...)``
+    (``environ``: variables added to the service's environment); all are stopped after it."""
     started: list[Service] = []
 
-    def start(*extra: str, db: Path | None = None, manifest: Path | None = None) -> Service:
+    def start(*extra: str, db: Path | None = None, manifest: Path | None = None,
+              environ: dict[str, str] | None = None) -> Service:
         svc = Service(db or tmp_path / "feedback.sqlite3",
                       manifest or write_manifest(tmp_path / "feedback-manifest.json"),
-                      tmp_path / f"service-{len(started)}.log", *extra)
+                      tmp_path / f"service-{len(started)}.log", *extra, environ=environ)
         started.append(svc)
         return svc.start()
 
@@ -187,5 +193,5 @@ def service(tmp_path_factory) -> Service:
 
 @pytest.fixture
 def client(service) -> httpx.Client:
-    with httpx.Client(base_url=service.url, timeout=10, follow_redirects=False) as c:
+    with httpx.Client(base_url=service.url, timeout=10, follow_redirects=False, headers=ORIGIN) as c:
         yield c

@@ -25,7 +25,7 @@ def test_concurrent_clients_every_acknowledged_answer_is_stored_once(fb, spawn, 
 
     async def run() -> None:
         limits = httpx.Limits(max_connections=clients)
-        async with httpx.AsyncClient(base_url=svc.url, limits=limits, timeout=30) as client:
+        async with httpx.AsyncClient(base_url=svc.url, limits=limits, timeout=30, headers=fb.ORIGIN) as client:
             async def one_client(mine: list[str]) -> None:
                 for page in mine:
                     response = await client.post("/answer", data={"page": page, "lang": "fr", "answer": "partly"})
@@ -50,7 +50,7 @@ def test_killing_the_service_mid_run_loses_no_acknowledged_answer(fb, spawn, tmp
     stop = threading.Event()
     load = threading.Thread(target=lambda: asyncio.run(hammer(
         svc.url + "/answer", 16, 30.0, answer_bodies(pages, answers=("yes",)),
-        on_ack=acknowledged.append, stop=stop)))
+        on_ack=acknowledged.append, stop=stop, origin=fb.ORIGIN["Origin"])))
     load.start()
     try:
         deadline = time.monotonic() + 20
@@ -68,7 +68,8 @@ def test_killing_the_service_mid_run_loses_no_acknowledged_answer(fb, spawn, tmp
     assert acknowledged_pages <= set(stored)  # nothing acknowledged was lost
     assert len(stored) == len(set(stored))  # nothing stored twice
     assert len(stored) <= len(acknowledged_pages) + 16  # at most the in-flight posts stored unacknowledged
-    response = httpx.post(restarted.url + "/answer", data={"page": pages[-1], "lang": "en", "answer": "no"})
+    response = httpx.post(restarted.url + "/answer", data={"page": pages[-1], "lang": "en", "answer": "no"},
+                          headers=fb.ORIGIN)
     assert response.status_code == 303
     assert fb.rows(db)[-1][0] == pages[-1]
 
@@ -78,6 +79,7 @@ def test_the_load_test_measures_throughput_latency_and_losses(fb, service):
     assert {"rps", "p50_ms", "p99_ms", "acknowledged", "stored", "lost"} <= set(result)
     assert result["errors"] == 0
     assert result["acknowledged"] > 0
+    assert result["statuses"] == {303: result["requests"]}  # it sent the Origin the service named
     assert result["stored"] == result["acknowledged"]
     assert result["lost"] == 0
     assert result["rps"] > 0

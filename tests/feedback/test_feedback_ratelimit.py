@@ -9,9 +9,10 @@ from helpcentre.feedback.ratelimit import RateLimiter
 
 
 def test_a_client_over_its_limit_gets_429_and_stores_nothing_more(fb, spawn):
-    svc = spawn("--rate-limit", "6", "--rate-burst", "3")  # 3 at once, then one every 10 s
+    # 3 at once, then one every 10 s; the test client plays the reverse proxy on loopback.
+    svc = spawn("--rate-limit", "6", "--rate-burst", "3", "--trusted-proxy", "127.0.0.1")
     answer = {"page": fb.PAGE, "lang": "en", "answer": "yes"}
-    with httpx.Client(base_url=svc.url, timeout=10) as client:
+    with httpx.Client(base_url=svc.url, timeout=10, headers=fb.ORIGIN) as client:
         assert [client.post("/answer", data=answer).status_code for _ in range(3)] == [303, 303, 303]
         refused = client.post("/answer", data=answer)
         assert refused.status_code == 429
@@ -20,7 +21,7 @@ def test_a_client_over_its_limit_gets_429_and_stores_nothing_more(fb, spawn):
         assert len(fb.rows(svc.db)) == 3
         assert fb.rows(svc.db, "comments") == []
 
-        # Another reader, behind the trusted reverse proxy (here: loopback), is not held back.
+        # Another reader, behind the trusted reverse proxy, is not held back.
         other = client.post("/answer", data=answer, headers={"X-Forwarded-For": "198.51.100.7"})
         assert other.status_code == 303
         assert len(fb.rows(svc.db)) == 4

@@ -121,13 +121,13 @@ def test_a_rebuilt_site_s_new_article_is_accepted_without_a_restart(fb, spawn, t
     manifest = fb.write_manifest(tmp_path / "site" / "feedback-manifest.json")
     svc = spawn("--rate-limit", "0", "--manifest-check", "0", manifest=manifest)
     new = {"page": "new-article", "lang": "en", "answer": "yes"}
-    assert httpx.post(svc.url + "/answer", data=new).status_code == 422
+    assert httpx.post(svc.url + "/answer", data=new, headers=fb.ORIGIN).status_code == 422
 
     fb.write_manifest(manifest, [fb.PAGE, "new-article"])
-    assert httpx.post(svc.url + "/answer", data=new).status_code == 303
+    assert httpx.post(svc.url + "/answer", data=new, headers=fb.ORIGIN).status_code == 303
     assert fb.rows(svc.db)[-1][:3] == ("new-article", "en", "yes")
 
     manifest.write_text("{ half-written", encoding="utf-8")  # a build caught mid-write
-    assert httpx.post(svc.url + "/answer", data=new).status_code == 303  # the last good manifest stays
+    assert httpx.post(svc.url + "/answer", data=new, headers=fb.ORIGIN).status_code == 303  # the last good manifest stays
     health = httpx.get(svc.url + "/healthz").json()
     assert health["status"] == "ok" and "not valid JSON" in health["manifest"]["error"]

@@ -20,7 +20,10 @@ One module, one job:
 * :mod:`.form` -- the strict ``application/x-www-form-urlencoded`` parser;
 * :mod:`.store` -- the SQLite schema and the group-committing writer thread;
 * :mod:`.ratelimit` -- the per-client token buckets;
+* :mod:`.proxy` -- the client address, from X-Forwarded-For only behind a trusted proxy;
+* :mod:`.origin` -- refusing posts not sent from the site's own pages (Origin/Referer);
 * :mod:`.app` -- the ASGI application (Starlette);
+* :mod:`.connections` -- deadlines for request heads and bodies, and the connection cap;
 * :mod:`.server` -- running it under uvicorn;
 * :mod:`.report` -- counts, share of "yes" and newest comments, as text, CSV and HTML;
 * :mod:`.loadtest` -- a lean concurrent client that measures throughput and losses;

@@ -7,7 +7,8 @@
 * ``GET /healthz`` -> 200 JSON when the database answers and a manifest is
   loaded, 503 JSON otherwise.
 
-A post goes through the same gate in order: rate limit (429), media type
+A post goes through the same gate in order: origin (403, :mod:`.origin`),
+rate limit (429, keyed by :mod:`.proxy`'s client address), media type
 (415), body size (413), strict form parsing (400), the manifest's page ids,
 languages and answers (422), then storage (503 if the row could not be
 committed). Only a committed row earns the 303, and a rejected post stores
@@ -22,7 +23,7 @@ import contextlib
 import html
 import logging
 import time
-from typing import AsyncIterator
+from typing import TYPE_CHECKING, AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.requests import ClientDisconnect, Request
@@ -32,9 +33,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .form import FormError, clean_text, is_form_media_type, parse_form
 from .manifest import Manifest, ManifestWatcher
+from .origin import cross_site_reason
+from .proxy import client_address
 from .ratelimit import RateLimiter, retry_after
 from .settings import Settings
 from .store import COMMENT_MAX, NotStored, Row, Writer, answer_row, comment_row
+
+if TYPE_CHECKING:
+    from .connections import ConnectionStats
 
 access_log = logging.getLogger("helpcentre.feedback.access")
 
@@ -50,18 +56,22 @@ HEALTH_TIMEOUT = 5.0
 class Reject(Exception):
     """Stop handling a post and answer with an error page; nothing has been stored."""
 
-    def __init__(self, status: int, reason: str, headers: dict[str, str] | None = None):
+    def __init__(self, status: int, reason: str, headers: dict[str, str] | None = None, reason_fr: str = ""):
         super().__init__(reason)
         self.status = status
         self.reason = reason
+        self.reason_fr = reason_fr
         self.headers = headers or {}
 
 
 class FeedbackService:
     """The handlers and the state they share: settings, manifest, rate limiter and writer."""
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, connections: ConnectionStats | None = None):
         self.settings = settings
+        self.site_origin = settings.site_origin
+        self.trusted_proxies = settings.trusted_networks
+        self.connections = connections
         self.manifest = ManifestWatcher(settings.manifest, settings.manifest_check)
         self.limiter = RateLimiter(settings.rate_limit, settings.rate_burst, settings.rate_clients)
         self.writer = Writer(settings.db_path, settings.commit_batch)
@@ -104,7 +114,12 @@ class FeedbackService:
             "db": "ok",
             "manifest": {"pages": len(manifest.pages) if manifest else 0, "error": self.manifest.last_error},
             "writer": {"pending": self.writer.pending, "commits": self.writer.commits, "rows": self.writer.rows},
+            # The origin posts must come from: public (it is the site's address), and it tells an
+            # operator puzzled by 403s what the service expects; the load test sends it.
+            "origin": self.site_origin,
         }
+        if self.connections is not None:
+            body["connections"] = self.connections.as_dict()
         try:
             async with asyncio.timeout(HEALTH_TIMEOUT):
                 await self.writer.ping()
@@ -119,7 +134,16 @@ class FeedbackService:
     # --- the gate every post goes through ---------------------------------------
 
     async def _read_post(self, request: Request, allowed: tuple[str, ...]) -> tuple[Manifest, dict[str, str]]:
-        wait = self.limiter.check(request.client.host if request.client else "")
+        # Before the rate limit: a post another site made a reader's browser send must not use
+        # up that reader's allowance.
+        refused = cross_site_reason(request.headers.getlist("origin"), request.headers.getlist("referer"),
+                                    self.site_origin, self.settings.allow_missing_origin)
+        if refused:
+            raise Reject(403, f"This answer was not sent from a page of the help centre ({refused}).",
+                         reason_fr="Cette réponse n’a pas été envoyée depuis une page du centre d’aide.")
+        peer = request.client.host if request.client else ""
+        wait = self.limiter.check(client_address(peer, request.headers.getlist("x-forwarded-for"),
+                                                 self.trusted_proxies))
         if wait:
             raise Reject(429, "too many posts from your network; please try again shortly",
                          {"Retry-After": retry_after(wait)})
@@ -177,7 +201,9 @@ class FeedbackService:
 
     def _error_page(self, reject: Reject) -> Response:
         site = html.escape(self.settings.site_url)
-        page = ERROR_PAGE.format(reason=html.escape(reject.reason), site=site, status=reject.status)
+        reason_fr = f"<p>{html.escape(reject.reason_fr)}</p>\n" if reject.reason_fr else ""
+        page = ERROR_PAGE.format(reason=html.escape(reject.reason), reason_fr=reason_fr, site=site,
+                                 status=reject.status)
         headers = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
                    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'", **reject.headers}
         return Response(page, status_code=reject.status, media_type="text/html; charset=utf-8", headers=headers)
@@ -194,7 +220,7 @@ ERROR_PAGE = """<!doctype html>
 <p><a href="{site}">Back to the help centre</a></p>
 <div lang="fr">
 <h2>Votre réponse n’a pas été enregistrée</h2>
-<p><a href="{site}fr/">Retour au centre d’aide</a></p>
+{reason_fr}<p><a href="{site}fr/">Retour au centre d’aide</a></p>
 </div>
 </main>
 </body>
@@ -242,9 +268,10 @@ class AccessLog:
             access_log.info("%s %s %d %.1fms", method[:10], path, status, (time.perf_counter() - start) * 1000)
 
 
-def create_app(settings: Settings) -> Starlette:
-    """Build the application. The writer thread starts and stops with the app's lifespan."""
-    service = FeedbackService(settings)
+def create_app(settings: Settings, connections: ConnectionStats | None = None) -> Starlette:
+    """Build the application. The writer thread starts and stops with the app's lifespan.
+    ``connections``, the server's connection counts, are reported by the health check."""
+    service = FeedbackService(settings, connections)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -11,9 +11,10 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import Mapping, Sequence
 
-from .settings import ENV_PREFIX, Settings, SettingsError, database_path, field_type, option_docs
+from .settings import (ENV_PREFIX, RENAMED, Settings, SettingsError, database_path, field_type, option_docs,
+                       split_list)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -33,9 +34,14 @@ def build_parser() -> argparse.ArgumentParser:
     for name in Settings.__dataclass_fields__:
         kind = field_type(name)
         flag = "--" + name.replace("_", "-")
-        help_text = f"{docs.get(name, '')} Default: {getattr(defaults, name)}. Env: {ENV_PREFIX}{name.upper()}."
+        default = getattr(defaults, name)
+        shown = (", ".join(default) or "none") if kind is tuple else default
+        help_text = f"{docs.get(name, '')} Default: {shown}. Env: {ENV_PREFIX}{name.upper()}."
         if kind is bool:
             serve.add_argument(flag, dest=name, action=argparse.BooleanOptionalAction, default=None, help=help_text)
+        elif kind is tuple:  # repeatable: --trusted-proxy 10.0.0.5 --trusted-proxy 192.168.0.0/24
+            serve.add_argument(flag, dest=name, action="append", default=None, metavar=name.upper(),
+                               help=help_text)
         else:
             serve.add_argument(flag, dest=name, type=kind, default=None, metavar=name.upper(), help=help_text)
 
@@ -60,6 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("--manifest", type=Path, default=defaults.manifest, help="manifest whose page ids to post (default: %(default)s)")
     load.add_argument("--lang", default="en", help="language to post (default: %(default)s)")
     load.add_argument("--db", default=None, help="the service's database URL, to count stored rows and losses")
+    load.add_argument("--origin", default=None,
+                      help="the Origin header to send, as the site's browsers do (default: the one the service's /healthz names)")
+    for old_name in RENAMED:  # refused by settings_from_args with a message naming the replacement
+        serve.add_argument("--" + old_name.replace("_", "-"), dest=old_name, default=None, help=argparse.SUPPRESS)
     return parser
 
 
@@ -80,7 +90,7 @@ def _serve(args: argparse.Namespace) -> int:
     from .manifest import ManifestError, load
     from .server import serve
 
-    settings = Settings.load(overrides={name: getattr(args, name) for name in Settings.__dataclass_fields__})
+    settings = settings_from_args(args)
     if settings.manifest.exists():
         try:
             load(settings.manifest)  # a broken manifest is an operator's mistake: say so now, not per request
@@ -88,6 +98,19 @@ def _serve(args: argparse.Namespace) -> int:
             print(f"feedback: {error}", file=sys.stderr)
             return 2
     return serve(settings)
+
+
+def settings_from_args(args: argparse.Namespace, environ: Mapping[str, str] | None = None) -> Settings:
+    """The settings ``serve`` runs with: defaults, then variables, then its flags."""
+    for old_name, new_name in RENAMED.items():
+        if getattr(args, old_name, None) is not None:
+            raise SettingsError(f"--{old_name.replace('_', '-')} was replaced by --{new_name.replace('_', '-')} "
+                                f"(repeatable), which trusts no proxy unless told; see the feedback README")
+    overrides = {name: getattr(args, name) for name in Settings.__dataclass_fields__}
+    for name, value in overrides.items():
+        if isinstance(value, list):  # an appended flag; each may also hold a comma-separated list
+            overrides[name] = tuple(item for text in value for item in split_list(text))
+    return Settings.load(environ, overrides)
 
 
 def _db_path(url: str | None) -> Path:
@@ -121,7 +144,7 @@ def _loadtest(args: argparse.Namespace) -> int:
     pages = [page for page, paths in manifest.pages.items() if args.lang in paths]
     db = _db_path(args.db) if args.db else None
     try:
-        result = run_load(args.url, args.clients, args.duration, pages=pages, lang=args.lang, db=db)
+        result = run_load(args.url, args.clients, args.duration, pages=pages, lang=args.lang, db=db, origin=args.origin)
     except (LoadTestError, ValueError) as error:
         print(f"feedback: {error}", file=sys.stderr)
         return 2

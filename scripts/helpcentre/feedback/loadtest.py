@@ -11,12 +11,17 @@ Losses are counted against the database: ``stored`` is how many answer rows
 the run added, and ``lost`` how many acknowledged (303) answers are missing
 from it -- which must be 0. Point it at a service whose rate limit is off
 (``--rate-limit 0``) and that nothing else writes to during the run.
+
+Posts carry the ``Origin`` header a reader's browser sends, since the service
+refuses posts from anywhere else; unless told, the load test asks the
+service's ``/healthz`` which origin that is.
 """
 
 from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 import sqlite3
 import threading
 import time
@@ -53,16 +58,19 @@ async def hammer(
     on_ack: Callable[[bytes], None] | None = None,
     max_requests: int | None = None,
     stop: threading.Event | None = None,
+    origin: str | None = None,
 ) -> tuple[Tally, float]:
     """Run ``clients`` keep-alive connections posting ``bodies`` until ``duration`` seconds
     have passed, the bodies run out, ``max_requests`` were sent or ``stop`` is set.
     Returns the tally and the elapsed seconds. A broken connection is counted as an
-    error and reopened. ``on_ack`` is called with the body of every acknowledged post."""
+    error and reopened. ``on_ack`` is called with the body of every acknowledged post.
+    ``origin`` is sent as the ``Origin`` header (the site's, for the service to accept the posts)."""
     target = urlsplit(url)
     if target.scheme != "http" or not target.hostname:
         raise ValueError(f"the load test speaks plain http://host:port/path, got {url!r}")
     host, port, path = target.hostname, target.port or 80, target.path or "/"
-    head = (f"POST {path} HTTP/1.1\r\nHost: {target.netloc}\r\n"
+    origin_line = f"Origin: {origin}\r\n" if origin else ""
+    head = (f"POST {path} HTTP/1.1\r\nHost: {target.netloc}\r\n{origin_line}"
             "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: ").encode()
     tally = Tally()
     sent = itertools.count()
@@ -131,9 +139,10 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
     return status, close
 
 
-async def preflight(url: str) -> None:
+async def preflight(url: str) -> dict:
     """Check that ``url`` belongs to a healthy feedback service before loading it,
-    so a wrong port never sends thousands of posts to some other server."""
+    so a wrong port never sends thousands of posts to some other server.
+    Returns what its ``/healthz`` said (empty if that was not a JSON object)."""
     target = urlsplit(url)
     try:
         reader, writer = await asyncio.open_connection(target.hostname, target.port or 80)
@@ -142,7 +151,12 @@ async def preflight(url: str) -> None:
     try:
         writer.write(f"GET /healthz HTTP/1.1\r\nHost: {target.netloc}\r\nConnection: close\r\n\r\n".encode())
         head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1")
-        body = await reader.read(65536)
+        length = next((line.partition(":")[2].strip() for line in head.lower().split("\r\n")
+                       if line.startswith("content-length:")), "")
+        # The whole body when its length is known (it can arrive in more than one piece), so
+        # that the origin it names is read; otherwise what came first.
+        body = await (reader.readexactly(int(length)) if length.isdigit() and int(length) <= 65536
+                      else reader.read(65536))
     except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
         raise LoadTestError(f"{target.netloc} does not speak HTTP like the feedback service") from None
     finally:
@@ -150,6 +164,11 @@ async def preflight(url: str) -> None:
     if " 200 " not in head.split("\r\n", 1)[0] or b'"db":"ok"' not in body:
         raise LoadTestError(f"{target.netloc} is not a healthy feedback service: GET /healthz said "
                             f"{head.split(chr(13), 1)[0]!r}")
+    try:
+        health = json.loads(body)
+    except ValueError:
+        return {}
+    return health if isinstance(health, dict) else {}
 
 
 class LoadTestError(RuntimeError):
@@ -187,6 +206,7 @@ def run_load(
     lang: str = "en",
     db: Path | None = None,
     max_requests: int | None = None,
+    origin: str | None = None,
 ) -> dict[str, object]:
     """Post answers to ``url`` (the service's ``/answer``) from ``clients`` concurrent
     clients for at most ``duration`` seconds.
@@ -196,14 +216,17 @@ def run_load(
     (latency of all responses), ``acknowledged`` (303s), ``stored`` and ``lost``
     (rows the run added to ``db``, acknowledged answers missing from it; None
     without ``db``), plus ``requests``, ``errors``, ``duration_s`` and ``statuses`` (count per HTTP status).
+    ``origin`` is the ``Origin`` header to send; by default the one the service's ``/healthz`` names.
     """
     if not pages:
         raise ValueError("the load test needs at least one page id the service accepts")
     before = count_answers(db) if db is not None else 0
 
     async def run() -> tuple[Tally, float]:
-        await preflight(url)
-        return await hammer(url, clients, duration, answer_bodies(pages, lang), max_requests=max_requests)
+        health = await preflight(url)
+        sent_origin = origin or (health.get("origin") if isinstance(health.get("origin"), str) else None)
+        return await hammer(url, clients, duration, answer_bodies(pages, lang), max_requests=max_requests,
+                            origin=sent_origin)
 
     tally, elapsed = asyncio.run(run())
     stored = count_answers(db) - before if db is not None else None
