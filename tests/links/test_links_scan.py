@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from html.parser import HTMLParser
 
+import pytest
+
 from helpcentre.links.check import BuiltSite, Target, _mailto_problem, _tel_problem
-from helpcentre.links.scan import LINK_ATTRIBUTES, scan, tag_offset, line_column
+from helpcentre.links.scan import LINK_ATTRIBUTES, scan, tag_offset, tag_offsets, line_column
 from links_support import fault_project  # noqa: F401
 
 
@@ -174,3 +177,46 @@ def test_feedback_manifest_paths_are_relative_to_the_site_folder_wherever_it_is_
     }, site_url="https://example.github.io/helpcentre/")
     findings, _ = check_site(site)
     assert [f.message for f in findings] == []
+
+
+# Each repeated 10,000 to 100,000 times with no ">" to end it: before the
+# reader's unquoted stretches stopped at "<", every "<" started a scan to
+# the end of the text (20,000 "<a " took 43 to 81 s).
+MALFORMED = [
+    "<a ", '<a href="', "<a href='", "<a href=x", "<a href=x id=", '<a title="x" ', "<html ", "<", "<!--",
+    "<script ", "<script>", "<textarea ", "<style", "<a \"<a '", '<a x="<a ', "<!---->=",
+]
+
+
+def _cost(function, text: str) -> float:
+    """Best of two, so that one hiccup of a shared machine is not taken for the reader's cost."""
+    best = float("inf")
+    for _ in range(2):
+        started = time.perf_counter()
+        function(text)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+@pytest.mark.parametrize("pattern", MALFORMED)
+@pytest.mark.parametrize("function", [scan, tag_offsets], ids=["scan", "tag_offsets"])
+def test_malformed_markup_is_read_in_linear_time(function, pattern):
+    small, medium, large = (_cost(function, pattern * n) for n in (10_000, 20_000, 100_000))
+    assert medium < 1.0 and large < 1.0, (medium, large)
+    # Linear, not only fast here: ten times the text, about ten times the time
+    # (quadratic would be a hundred). The floor keeps timer noise on a tiny
+    # measurement from failing the ratio.
+    assert large < 20 * max(small, 0.005), (small, large)
+
+
+def test_malformed_markup_hides_no_later_link():
+    text = "<a " * 20_000 + '\n<a href="found" id="x">after</a>'
+    facts = scan(text)
+    assert [link.value for link in facts.links] == ["found"] and "x" in facts.ids
+    assert line_column(text, tag_offset(text, facts.links[0].tag_index)) == (2, 1)
+    # A "<" outside quotes ends a tag that was never closed: the next tag is read
+    # (a browser would fold it into odd attributes; reading it only adds a link to check).
+    facts = scan('<p><a title=x <img src="i.png" alt=""><a href="b" title="a < b">b</a></p>')
+    assert [(link.tag, link.value) for link in facts.links] == [("img", "i.png"), ("a", "b")]
+    for pattern in MALFORMED:
+        assert scan(pattern * 1000).links == []

@@ -5,6 +5,11 @@ Exit codes: 0 no problem (warnings allowed unless ``--strict``), 1 problems,
 ``FILE:LINE:COL: message``; a summary on standard error; never a traceback.
 Under GitHub Actions (``GITHUB_ACTIONS=true``) each problem is also written as
 an annotation, so it shows on the pull request's changed line.
+
+With ``--external``, what concerns the outside check as a whole (no network,
+the time limit ran out) is one warning line, ``SITE: warning: …``, rather
+than a line per link: it says nothing about any one link. Like every
+warning it fails the run only under ``--strict``.
 """
 
 from __future__ import annotations
@@ -37,7 +42,13 @@ def _parser() -> argparse.ArgumentParser:
                          help="how long a good answer is trusted (default: 86400)")
     outside.add_argument("--concurrency", type=int, default=8, help="requests in flight at most (default: 8)")
     outside.add_argument("--per-host", type=int, default=2, help="requests in flight per host at most (default: 2)")
-    outside.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS", help="per request (default: 10)")
+    outside.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
+                         help="per request, in all: connection, redirects and headers (default: 10)")
+    outside.add_argument("--time-limit", type=float, default=300.0, metavar="SECONDS",
+                         help="for the whole outside check; addresses still unanswered then are reported as not checked (default: 300)")
+    outside.add_argument("--allow-private-addresses", action="store_true",
+                         help="let requests and redirects reach loopback, private and link-local addresses"
+                              " (refused by default: the runner's own network is no business of a link)")
     outside.add_argument("--retries", type=int, default=2, help="retries after a time-out, 429 or 5xx (default: 2)")
     outside.add_argument("--max-retry-after", type=float, default=60.0, metavar="SECONDS",
                          help="longest Retry-After obeyed; longer is reported as rate-limited (default: 60)")
@@ -64,30 +75,42 @@ def _main(argv: list[str] | None) -> int:
         return 2
     root = args.root if (args.root / "mkdocs.yml").is_file() else None
     options = None
+    run_warnings: list[str] = []  # about the outside check as a whole, one line each
     if args.external:
         from .external import Options
 
         options = Options(
             concurrency=args.concurrency, per_host=args.per_host, timeout=args.timeout, retries=max(0, args.retries),
             max_retry_after=args.max_retry_after, cache=None if str(args.cache) == "none" else args.cache,
-            cache_age=args.cache_age,
+            cache_age=args.cache_age, time_limit=args.time_limit, allow_private=args.allow_private_addresses,
+            warn=run_warnings.append,
         )
     display = os.path.relpath(site) if not site.is_absolute() else str(site)
     outcome = check_links(site, root, site_url=args.site_url, site_display=display, external=args.external,
                           external_options=options, exclude=tuple(args.exclude))
     for note in outcome.notes:
         print(f"note: {note}", file=sys.stderr)
+    annotations = [f"::warning::{_escape(line)}" for line in run_warnings]
     if args.format == "json":
         print(as_json(outcome.problems, outcome.reporter))
+        for line in run_warnings:  # standard output stays one JSON document
+            print(f"warning: {line}", file=sys.stderr)
     elif args.format == "github":
         if outcome.problems:
             print(as_github(outcome.problems))
+        for line in annotations:
+            print(line)
     else:
         if outcome.problems:
             print(as_text(outcome.problems))
-        if os.environ.get("GITHUB_ACTIONS") == "true" and outcome.problems:
-            print(as_github(outcome.problems))
-    errors, warnings = len(outcome.errors), len(outcome.warnings)
+        for line in run_warnings:
+            print(f"{display}: warning: {line}")
+        if os.environ.get("GITHUB_ACTIONS") == "true" and (outcome.problems or annotations):
+            if outcome.problems:
+                print(as_github(outcome.problems))
+            for line in annotations:
+                print(line)
+    errors, warnings = len(outcome.errors), len(outcome.warnings) + len(run_warnings)
     what = f"{outcome.pages} pages, {outcome.links} links" + (f", {outcome.external_checked} outside addresses" if args.external else "")
     if errors or warnings:
         parts = [f"{errors} problem{'s' if errors != 1 else ''}"] + ([f"{warnings} warning{'s' if warnings != 1 else ''}"] if warnings else [])
@@ -95,6 +118,11 @@ def _main(argv: list[str] | None) -> int:
     else:
         print(f"{what} checked: no problems.", file=sys.stderr)
     return 1 if errors or (args.strict and warnings) else 0
+
+
+def _escape(text: str) -> str:
+    """A GitHub Actions workflow command's message: %, CR and LF escaped."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 if __name__ == "__main__":

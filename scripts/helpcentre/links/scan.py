@@ -10,10 +10,31 @@ careful where it matters:
   an ``href=`` inside a script is not a link;
 * a start tag is matched with its quoted attribute values, so a ``>`` inside
   ``title="a > b"`` does not end the tag;
-* attribute values are unescaped (``&amp;`` → ``&``) as a browser would.
+* attribute values are unescaped (``&amp;`` → ``&``) as a browser would;
+* every pattern runs in time linear in the page, also on malformed or hostile
+  markup (see "Linear on any input" below).
 
-``tests/links/test_scan.py`` checks that this reader and ``html.parser`` find
-the same ids and links on every page of a real build.
+Linear on any input
+-------------------
+A start tag has no fixed length, so a pattern that reads one scans forward
+to its ``>``. When no ``>`` comes (``"<a " * 20000``, an unclosed
+``<a href="``), the scan runs to the end of the page, fails, and the regex
+engine tries again from the next ``<``: quadratic, 43 to 81 s for 20,000
+``<a `` on our machines. So an unquoted stretch of a tag stops at ``<`` as
+well as at ``>``: a ``<`` outside quotes inside a tag is broken markup (a
+tag never closed), and starting afresh there means every failed attempt
+stops at the next ``<``, which is where the next attempt begins (100,000
+``<a `` now take a few hundredths of a second). Quoted values may still
+hold ``<`` (``title="a < b"``). The price is paid only by markup HTML calls
+a parse error and MkDocs never writes: a browser folds ``<a <img src=x>``
+into one ``a`` tag with odd attributes where this reader sees the ``img``,
+and takes ``<a href=x<y>`` as a link to ``x<y`` where this reader sees no
+link. All repetitions are possessive (``*+``, ``++``), so a failed attempt
+never backtracks into itself.
+
+``tests/links/test_links_scan.py`` checks that this reader and ``html.parser``
+find the same ids and links on every page of a real build, and times the
+reader on malformed input of growing size.
 """
 
 from __future__ import annotations
@@ -44,18 +65,21 @@ LINK_ATTRIBUTES = {
 }
 
 _RAW_TEXT_START = re.compile(r"<!--|<(?:script|style|template|textarea)\b", re.I)
-_ANY_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9:-]*+)(\s[^>\"']*+(?:(?:\"[^\"]*+\"|'[^']*+')[^>\"']*+)*+)?/?>")
+_RAW_TEXT_END = {name: re.compile(rf"</{name}\s*+>", re.I) for name in ("script", "style", "template", "textarea")}
+_NOT_NEWLINE = re.compile(r"[^\n]++")
+# Unquoted stretches of a tag stop at "<" too: see "Linear on any input" above.
+_ANY_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9:-]*+)(\s[^<>\"']*+(?:(?:\"[^\"]*+\"|'[^']*+')[^<>\"']*+)*+)?/?>")
 _NAMES = r"(?:id|name|href|src|srcset|data|action|poster|xlink:href)"
 # A start tag with at least one attribute we care about. The lookahead walks
 # the attributes (quoted values whole, possessively: linear, in C) looking for
 # one of _NAMES; tags without one are skipped by the regex engine itself.
 _TAG = re.compile(
     r"<([a-zA-Z][a-zA-Z0-9:-]*+)"
-    r"(?=(?>[^>\"'\s]++|\s++(?!" + _NAMES + r"\s*+=)|\"[^\"]*+\"|'[^']*+')*+\s" + _NAMES + r"\s*+=)"
-    r"(\s[^>\"']*+(?:(?:\"[^\"]*+\"|'[^']*+')[^>\"']*+)*+)/?>",
+    r"(?=(?>[^<>\"'\s]++|\s++(?!" + _NAMES + r"\s*+=)|\"[^\"]*+\"|'[^']*+')*+\s" + _NAMES + r"\s*+=)"
+    r"(\s[^<>\"']*+(?:(?:\"[^\"]*+\"|'[^']*+')[^<>\"']*+)*+)/?>",
     re.I,
 )
-_HTML_TAG = re.compile(r"<html\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.I)
+_HTML_TAG = re.compile(r"<html\b((?:[^<>\"']++|\"[^\"]*+\"|'[^']*+')*+)>", re.I)
 _ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 
 
@@ -84,7 +108,9 @@ def blank_raw_text(text: str) -> str:
 
     Newlines are kept and every other character becomes a space, so offsets
     and line numbers are those of the original text. ``str.find`` does the
-    searching: a page has only a handful of these.
+    searching: a page has only a handful of these. Each search starts where
+    the previous element ended, and an element that is never closed blanks
+    the rest of the text, so the text is read once whatever it holds.
     """
     if "<!--" not in text and "<s" not in text and "<t" not in text and "<S" not in text and "<T" not in text:
         return text
@@ -104,13 +130,13 @@ def blank_raw_text(text: str) -> str:
                 position = match.end()
                 continue
             start = tag_end.end()
-            name = match.group()[1:].lower()
-            close = re.compile(rf"</{name}\s*>", re.I).search(text, start)
+            close = _RAW_TEXT_END[match.group()[1:].lower()].search(text, start)
             end = len(text) if close is None else close.start()
         out.append(text[position:start])
-        chunk = text[start:end]
-        newlines = chunk.count("\n")
-        out.append(" " * (len(chunk) - newlines) if not newlines else re.sub(r"[^\n]", " ", chunk))
+        if "\n" in text[start:end]:
+            out.append(_NOT_NEWLINE.sub(lambda run: " " * len(run.group()), text[start:end]))
+        else:
+            out.append(" " * (end - start))
         position = end
     out.append(text[position:])
     return "".join(out)
