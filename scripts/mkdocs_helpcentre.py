@@ -25,6 +25,7 @@ import json
 import sys
 from pathlib import Path
 
+from markupsafe import Markup, escape
 from mkdocs.config import base, config_options
 from mkdocs.exceptions import PluginError
 
@@ -151,10 +152,27 @@ def on_files(files, config):
 
 
 def on_page_markdown(markdown, page, config, files):
+    _escape_meta(page)
     if page.meta.get("helpcentre") == "collections":
         stem = page.file.src_uri.rsplit(".", 2)[0]
         return markdown.rstrip() + "\n\n" + _this_build(config).renderer.home_block(_current_language(config), stem)
     return markdown
+
+
+def _escape_meta(page) -> None:
+    """Make the page's title and description safe wherever the theme prints them.
+
+    Material writes ``page.meta.description`` into an attribute and titles
+    into ``<title>``, the header, the navigation and previous/next without
+    escaping (MkDocs' Jinja does not autoescape), so a ``"`` in a summary
+    could add ``http-equiv="refresh"`` to the page. Escaped once here, as
+    ``Markup``, the text displays as written in every one of those places,
+    and the theme's own ``| e`` (footer labels) leaves it as it is.
+    """
+    for key in ("title", "description"):
+        value = page.meta.get(key)
+        if isinstance(value, str) and not isinstance(value, Markup):
+            page.meta[key] = escape(value)
 
 
 def on_page_context(context, page, config, nav):

@@ -16,14 +16,16 @@ from typing import Any, Callable
 
 import yaml
 
-from . import LANGUAGES, model, safety
+from . import LANGUAGES, model, safety, sanitize
 from .problems import Location, Problems
-from .source import MAP, MAX_DEPTH, SEQ, STR, SourceFile, kind_name, node_location, unknown_tag
+from .source import MAP, MAX_DEPTH, SEQ, STR, SourceFile, bidi_controls, kind_name, node_location, unknown_tag
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PHONE = re.compile(r"^(?:1-)?\d{3}-\d{3}-\d{4}(?: x\d{1,6})?$")
 EMAIL = re.compile(r"^[^@\s<>()\[\]]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$")
 URL = re.compile(r'^(?:https?://[^\s<>"]+|mailto:[^\s<>"]+|tel:\+?[0-9-]+)$')
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""Control characters other than tab and line feed: invisible in a page, active in a terminal."""
 MISSING = object()
 """What a check returns when the value is absent or wrong (already reported)."""
 
@@ -244,6 +246,11 @@ class Bilingual(Kind):
             if len(value) > self.max_length:
                 walk.error(value_node, f"the {self.what} ('{lang}') is {len(value)} characters long; the limit is {self.max_length}")
                 continue
+            for offset, message in bidi_controls(value):  # written as escapes ("\u202e"), seen only now
+                walk.problems.add(walk.locate_in(value_node, offset, value), message)
+            control = _CONTROL.search(value)
+            if control:  # "\e[31m" and the like: nothing a reader could see, and it rewrites terminals
+                walk.error(value_node, f"the {self.what} ('{lang}') holds the control character U+{ord(control.group()):04X}; remove it (escapes such as \\e or \\x1b are not text)")
             if self.markdown == "none" and "\n" in value.strip():
                 walk.error(value_node, f"the {self.what} ('{lang}') should fit on one line")
                 continue
@@ -251,16 +258,23 @@ class Bilingual(Kind):
                 problems, links = safety.scan(value)
                 for offset, message in problems:
                     walk.problems.add(walk.locate_in(value_node, offset, value), message)
+                if not problems:
+                    # What the engine makes of it decides (see sanitize.py); the
+                    # scan above only locates the common mistakes precisely.
+                    for problem in sanitize.check(value, self.markdown):
+                        walk.problems.add(walk.locate_in(value_node, problem.offset, value), problem.message)
                 for offset, target in links:
                     walk.links.append((lang, target, walk.locate_in(value_node, offset, value)))
-            elif "<" in value or "{" in value:
-                for offset, message in safety.markdown_problems(value):
+            elif "<" in value:
+                # Plain text is shown as written (render escapes it); only what
+                # looks like a tag is refused, as it is a mistake or an attack.
+                for offset, message in safety.html_problems(value):
                     walk.problems.add(walk.locate_in(value_node, offset, value), message)
             values[lang] = value.strip() if self.markdown != "block" else value.rstrip() + "\n"
             locations[lang] = walk.at(value_node)
         if len(values) != len(LANGUAGES):
             return MISSING
-        return model.Text(values["en"], values["fr"], walk.at(node), locations["en"], locations["fr"])
+        return model.Text(values["en"], values["fr"], walk.at(node), locations["en"], locations["fr"], self.markdown)
 
     def schema(self):
         one = {"type": "string", "minLength": 1, "maxLength": self.max_length}

@@ -33,13 +33,14 @@ import yaml
 from .parity import BilingualText, bilingual_texts, comment_spans, markers_in, normalized
 from .problems import Location, Problems
 from .source import SourceFile, read_source
+from .textspans import protected_spans
 
 LINT_MARKER = re.compile(r"#\s*lint\s*:\s*ok\b[^\n]*", re.I)
 
-# Code spans, link targets, autolinks, bare addresses, entities: never prose.
+# Link targets, autolinks, bare addresses, entities: never prose (nor are code
+# spans, found by textspans.code_spans in linear time).
 _NOT_PROSE = re.compile(
-    r"(`+)(?:.|\n)*?(?<!`)\1(?!`)"
-    r"|\]\([^)]*\)"
+    r"\]\([^)]*\)"
     r"|^[ ]{0,3}\[[^\]]+\]:[^\n]*$"
     r"|<(?:https?://|mailto:)[^<>\s]+>"
     r"|(?:https?://|mailto:|tel:)[^\s)<>]+"
@@ -69,20 +70,33 @@ class Finding:
     message: str
 
 
-def _mask(text: str, pattern: re.Pattern) -> str:
-    """``text`` with the matches of ``pattern`` blanked out (same length: offsets hold).
+def _mask(text: str, pattern: re.Pattern, code: bool = False) -> str:
+    """``text`` with the matches of ``pattern`` (and with ``code``, code spans)
+    blanked out, same length so offsets hold.
 
     The blank is NUL, not a space: a masked link must not read as spaces,
     quotes or words to the checks that follow.
     """
-    return pattern.sub(lambda m: re.sub(r"[^\n]", "\x00", m.group()), text)
+    if not code:
+        return pattern.sub(lambda m: _BLANKABLE.sub("\x00", m.group()), text)
+    out: list[str] = []
+    position = 0
+    for start, end in protected_spans(text, pattern):
+        out.append(text[position:start])
+        out.append(_BLANKABLE.sub("\x00", text[start:end]))
+        position = end
+    out.append(text[position:])
+    return "".join(out)
+
+
+_BLANKABLE = re.compile(r"[^\n]")
 
 
 def lint_text(text: BilingualText) -> list[Finding]:
     """Every warning about one bilingual text, by language and offset in its value."""
     findings: list[Finding] = []
     for lang, value in text.values.items():
-        prose = _mask(value, _NOT_PROSE)
+        prose = _mask(value, _NOT_PROSE, code=True)
         findings.extend(_quotes(lang, prose))
         findings.extend(_spaces(lang, prose))
         findings.extend(_phones(lang, prose))
@@ -136,8 +150,8 @@ def _english_in_french(english: str, french: str) -> list[Finding]:
         if len(words) >= 3 or any(word.lower() in ENGLISH_WORDS for word in words):
             return [Finding("fr", 0, len(french), "the French is the same as the English: translate it (or add '# lint: ok' if it is a name)")]
         return []
-    english_words = {word.lower() for word in _WORD.findall(_mask(english, _NOT_PROSE))}
-    prose = _mask(_mask(french, _NOT_PROSE), _QUOTED)
+    english_words = {word.lower() for word in _WORD.findall(_mask(english, _NOT_PROSE, code=True))}
+    prose = _mask(_mask(french, _NOT_PROSE, code=True), _QUOTED)
     found = []
     for match in _WORD.finditer(prose):
         word = match.group().lower()

@@ -22,6 +22,9 @@ class Text:
     location: Location
     en_location: Location
     fr_location: Location
+    markdown: str = "none"
+    """How the text is read: "none" (plain text, shown exactly as written,
+    Markdown characters included), "inline" or "block" Markdown."""
 
     def __getitem__(self, lang: str) -> str:
         return getattr(self, lang)

@@ -104,6 +104,7 @@ class Renderer:
             duration=jinja2.pass_context(lambda ctx, d: wording.duration(d, ctx["lang"])),
             quantity=jinja2.pass_context(lambda ctx, n, unit: wording.quantity(n, unit, ctx["lang"])),
             link=self._link_filter,
+            url=_markdown_url,
             attr=lambda value: str(value).replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;"),
             css_string=lambda value: '"' + str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"',
         )
@@ -115,6 +116,8 @@ class Renderer:
         if value is None:
             return ""
         lang = ctx["lang"]
+        if isinstance(value, model.Text) and value.markdown == "none":
+            return _typeset_plain(value[lang], lang)
         text = value[lang] if isinstance(value, model.Text) else value
         if "](" not in text:  # no link to point from this page: the same on every page
             return _typeset_prose(text, lang)
@@ -171,9 +174,8 @@ class Renderer:
 
     def checklist_page(self, checklist: model.Checklist, lang: str) -> str:
         context = self._checklist_context(checklist, lang, checklist_path(checklist))
-        return self.env.get_template("checklist.md.j2").render(
-            **context, progress_css=self.env.get_template("progress.css.j2").render(**context),
-        )
+        progress_css = self.env.get_template("progress.css.j2").render(**context) if context["steps"] else ""
+        return self.env.get_template("checklist.md.j2").render(**context, progress_css=progress_css)
 
     def step_page(self, checklist: model.Checklist, step: model.Step, lang: str) -> str:
         """One step on a page of its own: the guided path through a checklist."""
@@ -255,6 +257,38 @@ def _typeset_prose(text: str, lang: str) -> str:
     Cached: a step's text is rendered on the checklist page and on its guided page.
     """
     return _typeset(safety.neutralize(text), lang)
+
+
+_PLAIN_ESCAPES = str.maketrans({
+    "&": "&amp;", "<": "&lt;", ">": "&gt;",
+    **{char: f"&#{ord(char)};" for char in "\\`*_[]{}|"},
+})
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _typeset_plain(text: str, lang: str) -> str:
+    """Plain text (a title, a name) shown exactly as written, whatever it contains.
+
+    Every character that Markdown or HTML could read as syntax becomes a
+    character reference: it displays as itself in Markdown and in raw HTML
+    alike, so a title such as ``x](javascript:…)`` stays text wherever a
+    template puts it (inside a link's text, a heading, a table cell).
+    Typography runs first, on the text as written.
+    """
+    return typography.keep_phone_numbers_whole(typography.apply(text, lang).translate(_PLAIN_ESCAPES))
+
+
+_URL_UNSAFE = str.maketrans({char: f"%{ord(char):02X}" for char in "()[]<>\"\\`' *_{}|"})
+
+
+def _markdown_url(url: str) -> str:
+    """An outside address as a Markdown link target that nothing in it can end early.
+
+    The validator accepts only well-formed addresses, but those may contain
+    parentheses and brackets (Wikipedia's do): percent-encoded, they mean
+    the same to the server and nothing to Markdown.
+    """
+    return url.translate(_URL_UNSAFE)
 
 
 def _typeset(markdown: str, lang: str) -> str:

@@ -1,8 +1,9 @@
-"""Content is data, never code: what checklist text may and may not contain.
+"""Content is data, never code: the early, located refusals.
 
-Editors write Markdown. Three Markdown features could let text run script in
-a reader's browser, and all three are refused by :func:`markdown_problems`
-with a message saying what to write instead:
+The decision on what a Markdown value may become is taken on what the
+Markdown engine makes of it (:mod:`.sanitize`). Before that, this module
+refuses, at the exact column, the mistakes editors make most, each with a
+message saying what to write instead:
 
 * raw HTML (``<script>``, ``<img onerror=…>``, comments, processing
   instructions); autolinks such as ``<https://example.org>`` stay allowed;
@@ -12,36 +13,39 @@ with a message saying what to write instead:
   ``#anchor`` and ``checklist:id[#anchor]`` (so no ``javascript:``, ``data:``
   or ``vbscript:``).
 
-:func:`neutralize` is the second line of defence, applied at render time to
-text that already passed: it escapes whatever could still start HTML or an
-attribute list, outside code spans.
+Code spans are found by :func:`.textspans.code_spans` in linear time. Where
+this scan and the engine disagree (an escaped backtick, a "span" across a
+blank line), the engine's reading is checked too, so the scan can only add
+refusals, never grant one.
+
+:func:`neutralize` is a further line of defence at render time: it escapes
+whatever could still start HTML or an attribute list, outside code spans.
 """
 
 from __future__ import annotations
 
+import html
+import itertools
 import re
 
-from .textspans import map_outside
+from .textspans import map_outside, mask_code
 
 ALLOWED_SCHEMES = ("https", "http", "mailto", "tel")
+MAX_REPORTED = 10
+"""Problems of one kind reported per value: the first ones locate the mistake."""
 
-_CODE_SPAN = re.compile(r"(`+)(?:.|\n)*?(?<!`)\1(?!`)")
 _AUTOLINK = re.compile(r"<(?:https?://|mailto:)[^<>\s]+>")
-_HTML_START = re.compile(r"<\s*/?\s*[A-Za-z!?]")
-_ATTR_LIST = re.compile(r"\{\s*:|\{\s*[#.][A-Za-z_]|\{[^}\n]*\b[a-zA-Z-]+\s*=")
+_HTML_START = re.compile(r"<[A-Za-z!?/]")
+"""Where an HTML tokenizer starts a tag, comment or declaration ("a < b" is text)."""
+_ATTR_LIST = re.compile(r"\{\s*:|\{\s*[#.][A-Za-z_]|\{[^{}\n]*?\b[a-zA-Z-]+\s*=")
+"""Attribute lists. The span after a brace stops at the next brace, so a run of
+braces costs linear time, not a scan to the end of the line from each one."""
 _INLINE_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)")
 _REFERENCE_DEF = re.compile(r"^[ ]{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 _SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 CHECKLIST_LINK = re.compile(rf"^checklist:({_SLUG})(?:#({_SLUG}))?$")
 SAME_PAGE_LINK = re.compile(rf"^#({_SLUG})$")
-
-
-def _mask_code(text: str) -> str:
-    """The text with code spans blanked out (same length), so offsets still match."""
-    if "`" not in text:
-        return text
-    return _CODE_SPAN.sub(lambda m: " " * len(m.group()), text)
 
 
 def _targets(masked: str) -> list[tuple[int, str]]:
@@ -63,17 +67,8 @@ def scan(text: str) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
     The validator calls this for every Markdown value of every checklist, so
     each pattern runs only when its first character is in the text at all.
     """
-    masked = _mask_code(text)
-    problems: list[tuple[int, str]] = []
-    if "<" in masked:
-        without_autolinks = _AUTOLINK.sub(lambda m: " " * len(m.group()), masked)
-        for match in _HTML_START.finditer(without_autolinks):
-            snippet = re.match(r"<[^>\s]*", without_autolinks[match.start():]).group()
-            problems.append((
-                match.start(),
-                f"raw HTML is not allowed in checklist text (found '{snippet}'); write Markdown instead, "
-                "or put the text in `backticks` to show it as code",
-            ))
+    masked = mask_code(text)
+    problems = html_problems(masked) if "<" in masked else []
     if "{" in masked:
         for match in _ATTR_LIST.finditer(masked):
             problems.append((
@@ -88,6 +83,23 @@ def scan(text: str) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
     return problems, links
 
 
+def html_problems(text: str) -> list[tuple[int, str]]:
+    """(offset, message) for every start of raw HTML in ``text`` (autolinks excepted)."""
+    without_autolinks = _AUTOLINK.sub(lambda m: " " * len(m.group()), text)
+    problems = []
+    for match in itertools.islice(_HTML_START.finditer(without_autolinks), MAX_REPORTED):
+        snippet = _SNIPPET.match(without_autolinks, match.start()).group()
+        problems.append((
+            match.start(),
+            f"raw HTML is not allowed in checklist text (found '{snippet}'); write Markdown instead, "
+            "or put the text in `backticks` to show it as code",
+        ))
+    return problems
+
+
+_SNIPPET = re.compile(r"<[^>\s]{0,40}")
+
+
 def markdown_problems(text: str) -> list[tuple[int, str]]:
     """(offset, message) for everything in ``text`` that is not allowed."""
     return scan(text)[0]
@@ -95,6 +107,15 @@ def markdown_problems(text: str) -> list[tuple[int, str]]:
 
 def link_target_problem(target: str) -> str | None:
     """Why ``target`` may not be linked to, or None when it may."""
+    problem = _link_target_problem(target)
+    if problem and len(target) > 80:
+        problem = problem.replace(target, target[:60] + "…")
+    return problem
+
+
+def _link_target_problem(target: str) -> str | None:
+    # Browsers decode character references in addresses: "jav&#x61;script:" is javascript:.
+    target = html.unescape(target).strip() if "&" in target else target
     if not target:
         return "a link has an empty target"
     if SAME_PAGE_LINK.match(target) or CHECKLIST_LINK.match(target):
@@ -119,5 +140,4 @@ def link_target_problem(target: str) -> str | None:
 
 def neutralize(text: str) -> str:
     """Escape what could start HTML or an attribute list, outside code spans and autolinks."""
-    return map_outside(_CODE_SPAN, text, lambda prose: map_outside(
-        _AUTOLINK, prose, lambda rest: rest.replace("<", "&lt;").replace("{", "&#123;")))
+    return map_outside(_AUTOLINK, text, lambda rest: rest.replace("<", "&lt;").replace("{", "&#123;"))

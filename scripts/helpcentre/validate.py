@@ -19,6 +19,9 @@ from .source import SourceFile, read_source, shared_node
 RESERVED_COLLECTIONS = {"feedback"}
 """Collection ids whose address the generator uses itself (help/feedback/: comment pages)."""
 
+RESERVED_CHECKLISTS = {"index"}
+"""File names whose address the generator uses itself (help/COLLECTION/index: the collection's page)."""
+
 SHARED_FILE = "_shared.yml"
 """Collections, roles and contacts, defined once for every checklist."""
 
@@ -112,6 +115,9 @@ def load_checklist(root: Path, file: Path, problems: Problems) -> model.Checklis
     stem = file.stem
     if not fmt.SLUG.match(stem) or len(stem) > 64:
         problems.add(Location(display), f"the file name '{file.name}' is the checklist's id and address: use lowercase letters, digits and hyphens, e.g. rms-administrator-job-aid.yml")
+        return None
+    if stem in RESERVED_CHECKLISTS:
+        problems.add(Location(display), f"the file name '{file.name}' is kept for the collection's own page; choose another name")
         return None
     values, walk = _walk(root, file, fmt.CHECKLIST, problems)
     if values is None or not isinstance(values, dict):
