@@ -40,8 +40,8 @@ LINT_MARKER = re.compile(r"#\s*lint\s*:\s*ok\b[^\n]*", re.I)
 # Link targets, autolinks, bare addresses, entities: never prose (nor are code
 # spans, found by textspans.code_spans in linear time).
 _NOT_PROSE = re.compile(
-    r"\]\([^)]*\)"
-    r"|^[ ]{0,3}\[[^\]]+\]:[^\n]*$"
+    r"\]\((?:[^()\n]|\([^()\n]*\))*\)"
+    r"|^[ ]{0,3}\[[^\]\n]+\]:[^\n]*$"
     r"|<(?:https?://|mailto:)[^<>\s]+>"
     r"|(?:https?://|mailto:|tel:)[^\s)<>]+"
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"

@@ -41,7 +41,7 @@ _ATTR_LIST = re.compile(r"\{\s*:|\{\s*[#.][A-Za-z_]|\{[^{}\n]*?\b[a-zA-Z-]+\s*="
 """Attribute lists. The span after a brace stops at the next brace, so a run of
 braces costs linear time, not a scan to the end of the line from each one."""
 _INLINE_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)")
-_REFERENCE_DEF = re.compile(r"^[ ]{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
+_REFERENCE_DEF = re.compile(r"^[ ]{0,3}\[[^\]\n]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 _SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 CHECKLIST_LINK = re.compile(rf"^checklist:({_SLUG})(?:#({_SLUG}))?$")

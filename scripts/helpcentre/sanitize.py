@@ -100,7 +100,8 @@ _engine = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS, extension_configs={"
 _BACKTICK_RUNS = re.compile(r"`+")
 _ENGINE_CHARACTERS = re.compile(r"[<\[{&`\\]")
 _BLOCK_START = re.compile(r"(?m)^[ \t]*(?:[#>|:*+=~-]|\d+[.)]|!!!)|^(?: {4}|\t)|  $|\n")
-_HEADING_START = re.compile(r"(?m)^ {0,3}(?:#|[=-]+[ \t]*$)")
+_BLOCK_ONLY_FOR_ENGINE = re.compile(  # headings (ATX and setext) and admonitions
+    r"(?m)#|^[ \t>*+0-9.)-]*[=-]+[ \t]*$|^[ \t>]*!!!")
 
 
 @dataclass(frozen=True)
@@ -116,13 +117,14 @@ def needs_engine(text: str, kind: str) -> bool:
     emphasis, paragraphs, lists, quotes, tables and headings, whose
     attributes it writes itself. One-line fields must stay one paragraph of
     inline text, so they go to the engine when they could start a block;
-    prose goes to it when it could make a heading (h1 and h2 are the page's).
+    prose goes to it when it could make a heading (h1 and h2 are the page's)
+    or an admonition box (callouts are the way to make one).
     """
     if _ENGINE_CHARACTERS.search(text):
         return True
     if kind == "inline":
-        return bool(_BLOCK_START.search(text.strip("\n")))
-    return bool(_HEADING_START.search(text))
+        return bool(_BLOCK_START.search(text.strip()))
+    return bool(_BLOCK_ONLY_FOR_ENGINE.search(text))
 
 
 def render(text: str) -> tuple[str, dict[str, str]]:
@@ -182,7 +184,12 @@ def check(text: str, kind: str) -> list[Problem]:
     """Why ``text`` (a field of ``kind`` "inline" or "block") may not be published as written.
 
     Empty when the sanitizer would leave the engine's HTML exactly as it is.
+    One-line fields are published without their surrounding spaces, so they
+    are checked that way (offsets still count from the start of ``text``).
     """
+    if kind == "inline" and text != text.strip():
+        lead = len(text) - len(text.lstrip())
+        return [Problem(p.offset + lead, p.message) for p in check(text.strip(), kind)]
     problems = complexity_problems(text)
     if problems or not needs_engine(text, kind):
         return problems
@@ -250,7 +257,7 @@ class _Events(HTMLParser):
         self.events: list[tuple] = []
 
     def handle_starttag(self, tag, attrs):
-        self.events.append(("start", tag, tuple(sorted((name, value or "") for name, value in attrs))))
+        self.events.append(("start", tag, tuple(sorted((name, _normal(name, value)) for name, value in attrs))))
 
     def handle_startendtag(self, tag, attrs):
         self.handle_starttag(tag, attrs)
@@ -276,6 +283,14 @@ class _Events(HTMLParser):
 
     def unknown_decl(self, data):
         self.events.append(("declaration", data))
+
+
+def _normal(name: str, value: str | None) -> str:
+    """An attribute's value as the sanitizer would write it: the engine writes
+    ``text-align: left;``, ammonia ``text-align:left``."""
+    if name == "style" and value:
+        return value.replace(" ", "").rstrip(";")
+    return value or ""
 
 
 def _events(fragment: str) -> list[tuple]:

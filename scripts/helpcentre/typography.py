@@ -20,8 +20,8 @@ NBSP = "\u00a0"
 
 # Code spans are found by textspans.code_spans (linear time); these are the rest.
 _PROTECTED = re.compile(
-    r"\]\([^)]*\)"                             # inline link targets
-    r"|^[ ]{0,3}\[[^\]]+\]:[^\n]*$"            # reference definitions
+    r"\]\((?:[^()\n]|\([^()\n]*\))*\)"                             # inline link targets
+    r"|^[ ]{0,3}\[[^\]\n]+\]:[^\n]*$"            # reference definitions
     r"|<(?:https?://|mailto:)[^<>\s]+>"        # autolinks
     r"|https?://[^\s)<>]+"                     # bare addresses
     r"|&[#A-Za-z0-9]+;",                       # entities written by neutralize()

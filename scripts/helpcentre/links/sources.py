@@ -194,7 +194,7 @@ class _Lines:
 _MARKDOWN_TARGET = re.compile(
     r"\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)"       # [text](target "title")
     r"|\bhref=\"([^\"]+)\""                               # <a href="target">
-    r"|^[ ]{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)"          # [ref]: target
+    r"|^[ ]{0,3}\[[^\]\n]+\]:\s*<?(\S+?)>?(?:\s|$)"          # [ref]: target
     r"|<((?:https?://|mailto:)[^<>\s]+)>",                # <https://autolink>
     re.M,
 )
