@@ -31,7 +31,7 @@ from pathlib import Path
 import yaml
 
 from .parity import BilingualText, bilingual_texts, comment_spans, markers_in, normalized
-from .problems import Location, Problems
+from .problems import Location, Problems, github_annotation
 from .source import SourceFile, read_source
 from .textspans import protected_spans
 
@@ -205,10 +205,12 @@ def _count(text: str, probe: str) -> int:
 
 # -- files -----------------------------------------------------------------------------
 
-def lint_file(file: Path, display: str, problems: Problems) -> int:
-    """Add a warning per finding of one YAML file; returns how many."""
+def lint_file(file: Path, display: str, problems: Problems, root: Path | None = None) -> int:
+    """Add a warning per finding of one YAML file; returns how many.
+
+    The file is read as the validator reads it (a regular file inside ``root``)."""
     quiet = Problems()
-    source = read_source(file, display, quiet)
+    source = read_source(file, display, quiet, within=root)
     if source.root is None:
         return 0  # the validator says why
     spans = comment_spans(source)
@@ -237,10 +239,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for file in files:
             try:
-                display = file.resolve().relative_to(root).as_posix()
+                display = file.absolute().relative_to(root).as_posix()
             except ValueError:
                 display = str(file)
-            lint_file(file, display, problems)
+            # Files found in checklists/ must stay inside the project, as the
+            # validator reads them; files named on the command line are the caller's.
+            lint_file(file, display, problems, None if args.files else root)
     except OSError as error:
         print(f"error: {error.strerror or error}: {error.filename or ''}", file=sys.stderr)
         return 2
@@ -249,8 +253,7 @@ def main(argv: list[str] | None = None) -> int:
         print(problem)
     if os.environ.get("GITHUB_ACTIONS") == "true":
         for problem in warnings:
-            where = problem.location
-            print(f"::warning file={where.path},line={where.line},col={where.column}::{problem.message}")
+            print(github_annotation(problem))
     count = len(warnings)
     noun = "file" if len(files) == 1 else "files"
     print(f"{len(files)} {noun} linted: " + (f"{count} warning{'s' if count != 1 else ''}." if count else "no warnings."), file=sys.stderr)

@@ -44,7 +44,7 @@ from pathlib import Path
 import yaml
 
 from . import LANGUAGES
-from .problems import Location, Problems
+from .problems import Location, Problems, github_annotation
 from .source import STR, SourceFile, parse_source, walk_nodes
 
 MARKER = re.compile(r"#\s*parity\s*:\s*ok\b[^\n]*", re.I)
@@ -340,9 +340,7 @@ def main(argv: list[str] | None = None) -> int:
         print(problem)
     if os.environ.get("GITHUB_ACTIONS") == "true":
         for problem in problems:
-            where = problem.location
-            message = problem.message.replace("%", "%25").replace("\n", "%0A")
-            print(f"::warning file={where.path},line={where.line},col={where.column}::{message}")
+            print(github_annotation(problem))
     if args.verbose:
         for line in report.accepted:
             print(f"accepted: {line}")

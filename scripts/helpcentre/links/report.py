@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from ..problems import Location
+from ..problems import Location, workflow_command
 from .check import BuiltSite, Finding, Target, language_name
 from .scan import line_column, tag_offsets
 
@@ -180,13 +180,11 @@ def as_text(problems: list[Problem]) -> str:
 
 def as_github(problems: list[Problem]) -> str:
     """GitHub Actions annotations: each problem on its file and line in the pull request."""
-    lines = []
-    for problem in problems:
-        command = "error" if problem.severity == "error" else "warning"
-        where = f"file={problem.path}" + (f",line={problem.line}" if problem.line else "") + (f",col={problem.column}" if problem.column else "")
-        text = (problem.message + problem.suffix()).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        lines.append(f"::{command} {where}::{text}")
-    return "\n".join(lines)
+    return "\n".join(
+        workflow_command("error" if problem.severity == "error" else "warning", problem.message + problem.suffix(),
+                         file=problem.path, line=problem.line or None, col=problem.column or None)
+        for problem in problems
+    )
 
 
 def as_json(problems: list[Problem], reporter: "Reporter | None" = None) -> str:
