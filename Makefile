@@ -32,10 +32,12 @@ help:
 	@echo "make feedback  build the site with its feedback form, then run the service that receives answers"
 	@echo "make feedback-report  answers per article and language: table, var/feedback-report.{csv,html}"
 
-$(READY): requirements.txt
+$(READY): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s)" % sys.version.split()[0])'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@# The generator itself, editable: MkDocs finds the `helpcentre` plugin by its entry point.
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation --editable .
 	@touch $@
 
 serve: $(READY)

@@ -1,165 +1,182 @@
-"""The MkDocs edge of the help-centre generator (loaded through ``hooks:``).
+"""The MkDocs edge of the help-centre generator: a plugin, ``helpcentre`` in ``mkdocs.yml``.
 
 This is the only module that knows about MkDocs and mkdocs-static-i18n; the
-core (``scripts/helpcentre``) knows neither. It:
+core (``scripts/helpcentre``) knows neither, so another engine would replace
+this file and nothing else. The plugin holds the build's state; each event
+is short and hands its one job to a helper below:
 
-* reads its options from ``extra.helpcentre`` in ``mkdocs.yml`` into a typed
-  config class;
-* before files are collected, has the core validate ``checklists/`` and write
-  the pages that changed into ``docs/help/`` (real files: the i18n plugin
-  crashes on in-memory pages and drops files outside ``docs_dir``);
-* gives each language its navigation, with the collections as sections
-  (Material writes the whole nav into every page: collapsible sections and
-  ``navigation.prune`` keep a page to its own collection, so page weight stays
-  near linear in the number of articles);
-* appends the collections to a hand-written page whose front matter says
-  ``helpcentre: collections`` (the home page).
+* ``on_config`` — validate the checklists, give each language its navigation
+  (:func:`give_each_language_its_nav`);
+* ``on_pre_build`` — write the pages that changed into ``docs/help/`` before
+  MkDocs collects files (real files: the i18n plugin crashes on in-memory
+  pages and drops files outside ``docs_dir``);
+* ``on_serve`` — watch what the preview must follow (:class:`Watcher`);
+* ``on_page_markdown`` — escape titles and descriptions (:func:`escape_meta`),
+  append the collections to the home page;
+* ``on_page_context`` — what the feedback widget shows (:func:`feedback_widget`);
+* ``on_template_context``/``on_post_template``/``on_post_build`` — one 404
+  page per language (:class:`NotFoundPages`) and the feedback manifest.
 
-The i18n plugin rebuilds the site once per language, so every event here runs
-once per language; the core caches its work by input fingerprint.
+The i18n plugin builds the whole site once per language, so every event runs
+once per language on the same plugin object; the core caches its work by a
+fingerprint of the inputs.
+
+:func:`read_project` is the one place ``mkdocs.yml`` is read outside a build
+(the link checker and the parity check use it), with MkDocs' own YAML loader.
 """
 
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 from markupsafe import Markup, escape
 from mkdocs.config import base, config_options
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from helpcentre import LANGUAGES  # noqa: E402
-from helpcentre.generate import NotOurFolder  # noqa: E402
-from helpcentre.pipeline import Project, generate, render  # noqa: E402
-from helpcentre.typography import apply as typeset  # noqa: E402
-from helpcentre import wording  # noqa: E402
-from helpcentre.problems import ContentError  # noqa: E402
-from helpcentre.render import GENERATED_DIR  # noqa: E402
+from helpcentre import LANGUAGES, wording
+from helpcentre.manifest import FILE_NAME as MANIFEST_FILE, feedback_manifest
+from helpcentre.paths import GENERATED_DIR, nav_sections
+from helpcentre.pipeline import Project, Result, generate, render
+from helpcentre.typography import apply as typeset
+from helpcentre.write import NotOurFolder
 
 
 class HelpCentreConfig(base.Config):
-    """Options under ``extra: helpcentre:`` in ``mkdocs.yml``."""
+    """Options of the ``helpcentre`` plugin in ``mkdocs.yml``."""
 
     checklists_dir = config_options.Type(str, default="checklists")
     """Folder of the checklist YAML files, relative to mkdocs.yml."""
 
-    templates_dir = config_options.Type(str, default="overrides/helpcentre")
-    """Folder of the Jinja templates and UI strings that render checklists."""
+    templates_dir = config_options.Optional(config_options.Type(str))
+    """Folder of the Jinja templates and UI strings that render checklists,
+    relative to mkdocs.yml. Unset: the generator's own (scripts/helpcentre/templates)."""
 
     feedback_endpoint = config_options.Optional(config_options.Type(str))
     """Address the "Did this answer your question?" form posts to. Unset: the
     widget shows how to reach support instead of a form that goes nowhere."""
 
 
-def _options(config) -> HelpCentreConfig:
-    options = HelpCentreConfig()
-    options.load_dict(dict((config.extra or {}).get("helpcentre") or {}))
-    failed, warnings = options.validate()
-    problems = [f"extra.helpcentre.{key}: {error}" for key, error in failed + warnings]
-    if problems:
-        raise PluginError("mkdocs.yml: " + "; ".join(problems))
-    return options
-
-
-def _project(config) -> Project:
-    options = _options(config)
+def project_of(config, options: HelpCentreConfig) -> Project:
+    """Where this build's inputs and outputs are, for the core."""
     root = Path(config.config_file_path).resolve().parent
     docs = Path(config.docs_dir).resolve()
     return Project(root, options.checklists_dir, docs.relative_to(root).as_posix(), options.templates_dir,
-                   options.feedback_endpoint or None)
+                   options.feedback_endpoint or None, config.site_url or None)
 
 
-def _i18n(config):
-    return config.plugins.get("i18n")
+def read_project(root: Path) -> Project:
+    """``root/mkdocs.yml`` as the core sees it, read with MkDocs' YAML loader
+    (``!ENV`` resolved) and the plugin's typed options; defaults when there
+    is no such file or no ``helpcentre`` plugin in it."""
+    from mkdocs.utils.yaml import yaml_load
+
+    try:
+        with open(root / "mkdocs.yml", "rb") as file:
+            raw = yaml_load(file) or {}
+    except OSError:
+        raw = {}
+    settings: dict = {}
+    for entry in raw.get("plugins") or []:
+        if isinstance(entry, dict) and "helpcentre" in entry:
+            settings = dict(entry["helpcentre"] or {})
+    options = HelpCentreConfig()
+    options.load_dict(settings)
+    failed, _warnings = options.validate()
+    if failed:
+        raise PluginError("mkdocs.yml: " + "; ".join(f"plugins.helpcentre.{key}: {error}" for key, error in failed))
+    site_url = raw.get("site_url")
+    return Project(root, options.checklists_dir, str(raw.get("docs_dir") or "docs"), options.templates_dir,
+                   options.feedback_endpoint or None, site_url if isinstance(site_url, str) else None)
 
 
-def _current_language(config) -> str:
-    plugin = _i18n(config)
+class HelpCentrePlugin(BasePlugin[HelpCentreConfig]):
+    """Runs the core before each build and fits its pages into the site."""
+
+    def __init__(self) -> None:
+        self.result: Result | None = None
+        """This build's checked site and renderer, set in on_config and on_pre_build:
+        page events (once per page and language) read it instead of asking the core."""
+        self.not_found = NotFoundPages()
+
+    # -- events, each one job -------------------------------------------------
+    def on_config(self, config):
+        self.result = self._run(config, write=False)
+        give_each_language_its_nav(config, self.result.site)
+        return config
+
+    def on_pre_build(self, config):
+        self.result = self._run(config, write=True)
+
+    def on_serve(self, server, config, builder):
+        Watcher(server, config, self.config.checklists_dir).start()
+        return server
+
+    def on_page_markdown(self, markdown, page, config, files):
+        escape_meta(page)
+        if page.meta.get("helpcentre") == "collections":
+            stem = page.file.src_uri.rsplit(".", 2)[0]
+            return markdown.rstrip() + "\n\n" + self.result.renderer.home_block(current_language(config), stem)
+        return markdown
+
+    def on_page_context(self, context, page, config, nav):
+        if page.meta.get("hc_page_id"):
+            page.meta["hc_feedback"] = feedback_widget(self.result, page.meta["hc_page_id"], current_language(config))
+        return context
+
+    def on_template_context(self, context, template_name, config):
+        if template_name == "404.html":
+            self.not_found.point_switcher_at_homes(config)
+        return context
+
+    def on_post_template(self, output_content, template_name, config):
+        if template_name == "404.html":
+            self.not_found.restore_switcher(config)
+        return output_content
+
+    def on_post_build(self, config):
+        self.not_found.keep_each_language(config)
+        if self.result.renderer.feedback_endpoint:  # only a site with a service has one to describe
+            write_manifest(Path(config.site_dir), self.result)
+
+    # -- the core ---------------------------------------------------------------
+    def _run(self, config, write: bool) -> Result:
+        try:
+            result = (generate if write else render)(project_of(config, self.config))
+        except NotOurFolder as error:
+            raise PluginError(str(error)) from None
+        if result.site is None:
+            raise PluginError(result.problems.summary())
+        return result
+
+
+# -- helpers ----------------------------------------------------------------------
+
+def current_language(config) -> str:
+    plugin = config.plugins.get("i18n")
     return getattr(plugin, "current_language", None) or LANGUAGES[0]
 
 
-_built = None
-"""This build's result, set in ``on_pre_build``: the page events (run once per
-page and language) read it instead of asking the core again, which would stat
-every checklist file per page."""
+def give_each_language_its_nav(config, site) -> None:
+    """The collections become navigation sections titled in each language,
+    inserted after the first entry of the hand-written nav (the home page).
 
-
-def _result(config, write: bool = False):
-    try:
-        result = (generate if write else render)(_project(config))
-    except NotOurFolder as error:
-        raise PluginError(str(error)) from None
-    if result.site is None:
-        raise PluginError(str(ContentError(result.problems)))
-    return result
-
-
-def _this_build(config):
-    return _built if _built is not None else _result(config)
-
-
-def on_config(config):
-    result = _result(config)
-    # Each language gets the collections as nav sections titled in its language,
-    # inserted after the first entry of the hand-written nav (the home page).
-    plugin = _i18n(config)
-    # config.nav may still hold the previous language's nav (the i18n plugin
-    # restores its original only later): drop the sections we generated.
-    ours = [entry for lang in LANGUAGES for entry in result.renderer.nav(lang)]
-    base_nav = [entry for entry in (config.nav or ["index.md"]) if entry not in ours]
-    for language in (plugin.config.languages if plugin else []):
-        if language.locale in LANGUAGES:
-            language.nav = base_nav[:1] + result.renderer.nav(language.locale) + base_nav[1:]
-    if plugin is None:
-        config.nav = base_nav[:1] + result.renderer.nav(LANGUAGES[0]) + base_nav[1:]
-    return config
-
-
-def on_pre_build(config):
-    global _built
-    _built = _result(config, write=True)  # writes changed pages before MkDocs collects files
-
-
-def on_serve(server, config, builder):
-    """Watch ``docs/`` except the generated folder.
-
-    Every rebuild after a checklist edit writes the changed pages into
-    ``docs/help/``; watched, those writes would start a second full build as
-    soon as the first ended (minutes, for a large help centre). The checklists
-    and templates are watched already (``watch:`` in mkdocs.yml). A folder
-    added to ``docs/`` while the server runs is watched from the next start.
+    ``config.nav`` may still hold the previous language's nav (the i18n plugin
+    restores its original only later), so the sections we added are dropped first.
     """
-    docs = Path(config.docs_dir).resolve()
-    generated = docs / GENERATED_DIR
-    server.unwatch(str(docs))
-    server.watch(str(docs), recursive=False)  # the hand-written pages at the top
-    for child in sorted(docs.iterdir()):
-        if child.is_dir() and child != generated:
-            server.watch(str(child))
-    return server
+    ours = [section for lang in LANGUAGES for section in nav_sections(site, lang)]
+    base_nav = [entry for entry in (config.nav or ["index.md"]) if entry not in ours]
+    plugin = config.plugins.get("i18n")
+    if plugin is None:
+        config.nav = base_nav[:1] + nav_sections(site, LANGUAGES[0]) + base_nav[1:]
+        return
+    for language in plugin.config.languages:
+        if language.locale in LANGUAGES:
+            language.nav = base_nav[:1] + nav_sections(site, language.locale) + base_nav[1:]
 
 
-def on_files(files, config):
-    """Keep our Jinja templates and UI strings (overrides/helpcentre/) out of the
-    published site: MkDocs would copy them as theme assets."""
-    templates = _options(config).templates_dir.rstrip("/").split("/")[-1] + "/"
-    for file in [f for f in files if f.src_uri.startswith(templates) and not f.is_documentation_page()]:
-        files.remove(file)
-    return files
-
-
-def on_page_markdown(markdown, page, config, files):
-    _escape_meta(page)
-    if page.meta.get("helpcentre") == "collections":
-        stem = page.file.src_uri.rsplit(".", 2)[0]
-        return markdown.rstrip() + "\n\n" + _this_build(config).renderer.home_block(_current_language(config), stem)
-    return markdown
-
-
-def _escape_meta(page) -> None:
+def escape_meta(page) -> None:
     """Make the page's title and description safe wherever the theme prints them.
 
     Material writes ``page.meta.description`` into an attribute and titles
@@ -175,41 +192,64 @@ def _escape_meta(page) -> None:
             page.meta[key] = escape(value)
 
 
-def on_page_context(context, page, config, nav):
-    """Hand the feedback widget (overrides/partials/feedback.html) what it needs."""
-    page_id = page.meta.get("hc_page_id")
-    if not page_id:
-        return context
-    result = _this_build(config)
-    lang = _current_language(config)
+def feedback_widget(result: Result, page_id: str, lang: str) -> dict:
+    """What ``overrides/partials/feedback.html`` needs for one article."""
     checklist = result.site.checklists.get(page_id)
     contact = None
     if checklist is not None and checklist.contacts:
         first = result.site.shared.contacts[checklist.contacts[0].id]
-        hours = wording.ALWAYS_OPEN[lang] if first.always_open else (first.hours[lang] if first.hours else None)
-        contact = {"name": typeset(first.name[lang], lang), "phone": first.phone, "tel": first.tel, "hours": hours}
-    page.meta["hc_feedback"] = {
+        if first.phone:
+            hours = wording.ALWAYS_OPEN[lang] if first.always_open else (first.hours[lang] if first.hours else None)
+            contact = {"name": typeset(first.name[lang], lang), "phone": first.phone, "tel": first.tel, "hours": hours}
+    return {
         "ui": result.renderer.strings[lang],
         "lang": lang,
         "endpoint": result.renderer.feedback_endpoint,
-        "contact": contact if contact and contact["phone"] else None,
+        "contact": contact,
     }
-    return context
 
 
-_saved_alternates: list = []
+def write_manifest(site_dir: Path, result: Result) -> None:
+    """The feedback service's contract, next to the built site."""
+    text = json.dumps(feedback_manifest(result.site), indent=2, ensure_ascii=False) + "\n"
+    (site_dir / MANIFEST_FILE).write_text(text, encoding="utf-8")
 
 
-def on_template_context(context, template_name, config):
-    """The 404 page has no twin: its language links lead to each language's
-    home, not to whichever page the i18n plugin rendered last."""
-    current = _alternates(config)
-    if template_name == "404.html" and current:
-        _saved_alternates[:] = [current]
-        _set_alternates(config, [
-            {**alt, "link": "/" if alt.get("lang") == LANGUAGES[0] else f"/{alt.get('lang')}/"} for alt in current
-        ])
-    return context
+class NotFoundPages:
+    """One 404 page per language.
+
+    Every language's build renders ``404.html`` at the site root, so the last
+    language would win: the default language's page is kept at the root and
+    each other language's moves to its own folder (``fr/404.html``). A 404
+    page has no twin, so its language links lead to each language's home.
+    """
+
+    def __init__(self) -> None:
+        self._saved_alternates: list = []
+        self._default_page: dict[str, bytes] = {}
+
+    def point_switcher_at_homes(self, config) -> None:
+        current = _alternates(config)
+        if current:
+            self._saved_alternates[:] = [current]
+            homes = [{**alt, "link": "/" if alt.get("lang") == LANGUAGES[0] else f"/{alt.get('lang')}/"} for alt in current]
+            _set_alternates(config, homes)
+
+    def restore_switcher(self, config) -> None:
+        if self._saved_alternates:
+            _set_alternates(config, self._saved_alternates.pop())
+
+    def keep_each_language(self, config) -> None:
+        root_page = Path(config.site_dir) / "404.html"
+        if not root_page.exists():
+            return
+        lang = current_language(config)
+        if lang == LANGUAGES[0]:
+            self._default_page[config.site_dir] = root_page.read_bytes()
+        elif config.site_dir in self._default_page:
+            (root_page.parent / lang).mkdir(exist_ok=True)
+            root_page.replace(root_page.parent / lang / "404.html")
+            root_page.write_bytes(self._default_page[config.site_dir])
 
 
 def _alternates(config):
@@ -226,40 +266,52 @@ def _set_alternates(config, value) -> None:
         pass
 
 
-def on_post_template(output_content, template_name, config):
-    if template_name == "404.html" and _saved_alternates:
-        _set_alternates(config, _saved_alternates.pop())
-    return output_content
+class Watcher:
+    """What ``mkdocs serve`` watches, besides ``watch:`` in mkdocs.yml.
 
+    * ``docs/`` except the generated folder: every rebuild after a checklist
+      edit writes the changed pages into ``docs/help/``; watched, those writes
+      would start a second full build as soon as the first ended (minutes,
+      for a large help centre).
+    * The checklists folder again when it comes back: a watch dies with the
+      folder it watches, so a folder moved away and back (a branch switch, a
+      restore) would no longer be seen. The project folder itself is watched,
+      without descending, for the folder's return.
+    """
 
-_not_found_pages: dict[str, bytes] = {}
+    def __init__(self, server, config, checklists_dir: str) -> None:
+        self.server = server
+        self.docs = Path(config.docs_dir).resolve()
+        root = Path(config.config_file_path).resolve().parent
+        self.checklists = (root / checklists_dir).resolve()
 
+    def start(self) -> None:
+        generated = self.docs / GENERATED_DIR
+        self.server.unwatch(str(self.docs))
+        self.server.watch(str(self.docs), recursive=False)  # the hand-written pages at the top
+        for child in sorted(self.docs.iterdir()):
+            if child.is_dir() and child != generated:
+                self.server.watch(str(child))
+        self._watch_for_return()
 
-def _keep_each_language_404(config) -> None:
-    """Every language's build renders 404.html at the site root, so the last
-    language (French) would win. Keep the default language's page at the root
-    and move each other language's to its own folder (fr/404.html)."""
-    root_page = Path(config.site_dir) / "404.html"
-    if not root_page.exists():
-        return
-    lang = _current_language(config)
-    if lang == LANGUAGES[0]:
-        _not_found_pages[config.site_dir] = root_page.read_bytes()
-    elif config.site_dir in _not_found_pages:
-        (root_page.parent / lang).mkdir(exist_ok=True)
-        root_page.replace(root_page.parent / lang / "404.html")
-        root_page.write_bytes(_not_found_pages[config.site_dir])
+    def _watch_for_return(self) -> None:
+        import watchdog.events
 
+        watcher = self
 
-def on_post_build(config):
-    """Put each language's 404 page in place, and write the manifest the
-    feedback service reads: known pages, languages, answers, and where to send
-    readers afterwards. Only a site with a feedback endpoint has a service (and
-    comment pages) to describe."""
-    _keep_each_language_404(config)
-    renderer = _this_build(config).renderer
-    if not renderer.feedback_endpoint:
-        return
-    manifest = renderer.feedback_manifest()
-    target = Path(config.site_dir) / "feedback-manifest.json"
-    target.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        class Returns(watchdog.events.FileSystemEventHandler):
+            def on_any_event(self, event):
+                paths = {getattr(event, "src_path", ""), getattr(event, "dest_path", "")}
+                if event.is_directory and str(watcher.checklists) in paths and watcher.checklists.is_dir():
+                    watcher._rewatch()
+
+        self.server.observer.schedule(Returns(), str(self.checklists.parent), recursive=False)
+
+    def _rewatch(self) -> None:
+        path = str(self.checklists)
+        while path in self.server._watched_paths:  # MkDocs counts watches per path
+            self.server.unwatch(path)
+        self.server.watch(path)
+        with self.server._rebuild_cond:  # and rebuild now: the folder may hold other files than before
+            self.server._want_rebuild = True
+            self.server._rebuild_cond.notify_all()

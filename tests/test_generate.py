@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from helpcentre.generate import MARKER, NotOurFolder, write_pages
+from helpcentre.write import MARKER, NotOurFolder, write_pages
 
 
 def test_writes_then_leaves_unchanged_pages_alone(tmp_path):

@@ -17,7 +17,7 @@ import pytest
 
 from conftest import ROOT
 from helpcentre import LANGUAGES
-from helpcentre.render import Renderer
+from helpcentre.render import TEMPLATES_DIR, Renderer
 from helpcentre.validate import load_site
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -27,7 +27,7 @@ CASES = sorted(p.name for p in GOLDEN.iterdir() if (p / "checklists").is_dir())
 def rendered(case: Path) -> dict[str, str]:
     site, problems = load_site(case)
     assert site is not None, problems.report()
-    renderer = Renderer(site, ROOT / "overrides" / "helpcentre")
+    renderer = Renderer(site, TEMPLATES_DIR)
     pages = renderer.pages()
     for lang in LANGUAGES:
         pages[f"home.{lang}.md"] = renderer.home_block(lang)

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from conftest import ROOT
-from helpcentre import safety, sanitize, textspans, typography
+from helpcentre import grammar as textspans, safety, sanitize, typography
 
 
 def test_the_engine_uses_the_sites_extensions():

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from . import format as fmt
-from .generate import NotOurFolder
+from .write import NotOurFolder
 from .pipeline import Project, check, generate
 
 SCHEMAS = {

@@ -17,13 +17,10 @@ from typing import Any, Callable
 import yaml
 
 from . import LANGUAGES, model, safety, sanitize
+from .grammar import EMAIL, PHONE, SLUG, URL
 from .problems import Location, Problems
 from .source import MAP, MAX_DEPTH, SEQ, STR, SourceFile, bidi_controls, kind_name, node_location, unknown_tag
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-PHONE = re.compile(r"^(?:1-)?\d{3}-\d{3}-\d{4}(?: x\d{1,6})?$")
-EMAIL = re.compile(r"^[^@\s<>()\[\]]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$")
-URL = re.compile(r'^(?:https?://[^\s<>"]+|mailto:[^\s<>"]+|tel:\+?[0-9-]+)$')
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 """Control characters other than tab and line feed: invisible in a page, active in a terminal."""
 MISSING = object()

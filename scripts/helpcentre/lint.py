@@ -33,26 +33,14 @@ import yaml
 from .parity import BilingualText, bilingual_texts, comment_spans, markers_in, normalized
 from .problems import Location, Problems, github_annotation
 from .source import SourceFile, read_source
-from .textspans import protected_spans
+from .grammar import NOT_PROSE, PHONE, protected_spans
 
 LINT_MARKER = re.compile(r"#\s*lint\s*:\s*ok\b[^\n]*", re.I)
 
-# Link targets, autolinks, bare addresses, entities: never prose (nor are code
-# spans, found by textspans.code_spans in linear time).
-_NOT_PROSE = re.compile(
-    r"\]\((?:[^()\n]|\([^()\n]*\))*\)"
-    r"|^[ ]{0,3}\[[^\]\n]+\]:[^\n]*$"
-    r"|<(?:https?://|mailto:)[^<>\s]+>"
-    r"|(?:https?://|mailto:|tel:)[^\s)<>]+"
-    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-    r"|&[#A-Za-z0-9]+;",
-    re.M,
-)
 # Where English may stand in French text: quotations, emphasis, code (and the above).
 _QUOTED = re.compile(r"«[^»]*»|“[^”]*”|\"[^\"\n]*\"|\*\*[^*]+\*\*|\*[^*\n]+\*|__[^_]+__|(?<!\w)_[^_\n]+_(?!\w)|\[[^\]]*\]\(")
 
 PHONE_LIKE = re.compile(r"(?<![\w+-])(?:\+?1[ .-]?)?\(?\d{3}\)?[ .\u00a0-]?\d{3}[ .\u00a0-]\d{4}(?![\w-])")
-PHONE_RIGHT = re.compile(r"^(?:1-)?\d{3}-\d{3}-\d{4}$")
 TOLL_FREE = ("800", "833", "844", "855", "866", "877", "888")
 
 ENGLISH_WORDS = frozenset("""
@@ -96,7 +84,7 @@ def lint_text(text: BilingualText) -> list[Finding]:
     """Every warning about one bilingual text, by language and offset in its value."""
     findings: list[Finding] = []
     for lang, value in text.values.items():
-        prose = _mask(value, _NOT_PROSE, code=True)
+        prose = _mask(value, NOT_PROSE, code=True)
         findings.extend(_quotes(lang, prose))
         findings.extend(_spaces(lang, prose))
         findings.extend(_phones(lang, prose))
@@ -137,7 +125,7 @@ def _phones(lang: str, prose: str) -> list[Finding]:
         number = match.group()
         digits = re.sub(r"\D", "", number)
         area = digits[1:4] if len(digits) == 11 else digits[:3]
-        if PHONE_RIGHT.match(number) and not (area in TOLL_FREE and not number.startswith("1-")):
+        if PHONE.match(number) and not (area in TOLL_FREE and not number.startswith("1-")):
             continue
         right = f"1-{digits[-10:-7]}-{digits[-7:-4]}-{digits[-4:]}"
         found.append(Finding(lang, match.start(), len(number), f"phone number '{number}': write it {right}"))
@@ -150,8 +138,8 @@ def _english_in_french(english: str, french: str) -> list[Finding]:
         if len(words) >= 3 or any(word.lower() in ENGLISH_WORDS for word in words):
             return [Finding("fr", 0, len(french), "the French is the same as the English: translate it (or add '# lint: ok' if it is a name)")]
         return []
-    english_words = {word.lower() for word in _WORD.findall(_mask(english, _NOT_PROSE, code=True))}
-    prose = _mask(_mask(french, _NOT_PROSE, code=True), _QUOTED)
+    english_words = {word.lower() for word in _WORD.findall(_mask(english, NOT_PROSE, code=True))}
+    prose = _mask(_mask(french, NOT_PROSE, code=True), _QUOTED)
     found = []
     for match in _WORD.finditer(prose):
         word = match.group().lower()

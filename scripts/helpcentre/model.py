@@ -87,7 +87,6 @@ class Collection:
     summary: Text
     order: int = 0
     location: Location | None = None
-    checklists: list["Checklist"] = field(default_factory=list)
 
 
 @dataclass
@@ -103,7 +102,6 @@ class Footnote:
     id: str
     text: Text
     location: Location | None = None
-    number: int = 0  # set when the checklist is linked: order of first use
 
 
 @dataclass
@@ -209,12 +207,31 @@ class Shared:
     contacts: dict[str, Contact] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(frozen=True)
+class Footnotes:
+    """A checklist's footnotes as readers meet them: numbered in order of
+    first use, each with the step or sub-item that first refers to it (the
+    target of the note's "back to the text" link)."""
+
+    numbers: dict[str, int]
+    first_referrer: dict[str, str]
+
+
+@dataclass(frozen=True)
 class Site:
+    """The checked help centre, with the facts validation worked out once."""
+
     shared: Shared
-    checklists: dict[str, Checklist] = field(default_factory=dict)
+    checklists: dict[str, Checklist]
+    members_by_collection: dict[str, list[Checklist]]
+    """Each collection's checklists in reading order (``order``, then English title)."""
+    footnotes: dict[str, Footnotes]
+    """Per checklist id."""
+
+    def members(self, collection: Collection) -> list[Checklist]:
+        return self.members_by_collection.get(collection.id, [])
 
     def collections(self) -> list[Collection]:
         """Collections with at least one checklist, in reading order."""
         ordered = sorted(self.shared.collections.values(), key=lambda c: (c.order, c.id))
-        return [collection for collection in ordered if collection.checklists]
+        return [collection for collection in ordered if self.members(collection)]

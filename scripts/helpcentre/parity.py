@@ -44,12 +44,12 @@ from pathlib import Path
 import yaml
 
 from . import LANGUAGES
+from .grammar import LANGUAGE_NAMES
 from .problems import Location, Problems, github_annotation
 from .source import STR, SourceFile, parse_source, walk_nodes
 
 MARKER = re.compile(r"#\s*parity\s*:\s*ok\b[^\n]*", re.I)
 MARKDOWN_MARKER = re.compile(r"<!--\s*parity\s*:\s*ok\b.*?-->", re.I | re.S)
-LANGUAGE_NAMES = {"en": "English", "fr": "French"}
 
 
 class GitError(Exception):
@@ -271,17 +271,17 @@ def _first_changed_line(old: str, new: str) -> int:
     return 1
 
 
-def check(root: Path, base: str, checklists_dir: str = "checklists", templates_dir: str = "overrides/helpcentre",
-          docs_dir: str = "docs") -> Report:
+def check(root: Path, base: str, checklists_dir: str = "checklists",
+          strings_path: str | None = "scripts/helpcentre/templates/strings.yml", docs_dir: str = "docs") -> Report:
     report = Report()
     commit, note = comparison_base(root, base)
     if note:
         report.notes.append(note)
-    yaml_paths = [f"{checklists_dir}/", f"{templates_dir}/strings.yml"]
+    yaml_paths = [f"{checklists_dir}/"] + ([strings_path] if strings_path else [])
     changed = changed_files(root, commit, yaml_paths + [f"{docs_dir}/"])
     for path in sorted(changed):
         file = root / path
-        if path.endswith(".yml") and file.is_file() and (path.startswith(f"{checklists_dir}/") or path == f"{templates_dir}/strings.yml"):
+        if path.endswith(".yml") and file.is_file() and (path.startswith(f"{checklists_dir}/") or path == strings_path):
             old = old_bytes(root, commit, path)
             if old is not None:
                 compare_yaml(path, old, file.read_bytes(), report, base)
@@ -298,23 +298,15 @@ def check(root: Path, base: str, checklists_dir: str = "checklists", templates_d
 
 
 def _settings(root: Path) -> dict:
-    """checklists_dir, templates_dir and docs_dir from mkdocs.yml, when it says."""
+    """Where the checklists, the UI strings and the pages are, as mkdocs.yml says."""
+    from mkdocs_helpcentre import read_project  # mkdocs.yml is read in one place, the edge
+
+    project = read_project(root)
     try:
-        from .links.settings import read_settings
-
-        settings = read_settings(root)
-        config = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader) or {}
-        templates = ((config.get("extra") or {}).get("helpcentre") or {}).get("templates_dir", "overrides/helpcentre")
-        return {"checklists_dir": settings.checklists_dir, "docs_dir": settings.docs_dir, "templates_dir": templates}
-    except (OSError, yaml.YAMLError, AttributeError):
-        return {}
-
-
-class _Loader(yaml.SafeLoader):
-    pass
-
-
-_Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+        strings = (project.templates / "strings.yml").resolve().relative_to(root).as_posix()
+    except ValueError:
+        strings = None  # templates outside the repository: not part of a pull request
+    return {"checklists_dir": project.checklists_dir, "docs_dir": project.docs_dir, "strings_path": strings}
 
 
 def main(argv: list[str] | None = None) -> int:

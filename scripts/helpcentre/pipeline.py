@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import model
-from .generate import WriteReport, write_pages
+from .paths import GENERATED_DIR
 from .problems import Problems
-from .render import GENERATED_DIR, Renderer
+from .render import TEMPLATES_DIR, Renderer, load_strings
 from .validate import load_site
+from .write import WriteReport, write_pages
 
 
 @dataclass(frozen=True)
@@ -26,13 +27,19 @@ class Project:
     root: Path
     checklists_dir: str = "checklists"
     docs_dir: str = "docs"
-    templates_dir: str = "overrides/helpcentre"
+    templates_dir: str | None = None
+    """The templates and UI strings, relative to ``root``; None: the generator's own."""
     feedback_endpoint: str | None = None
+    site_url: str | None = None
+    """The published address of the site (``site_url`` in mkdocs.yml)."""
+
+    @property
+    def templates(self) -> Path:
+        return self.root / self.templates_dir if self.templates_dir else TEMPLATES_DIR
 
     def fingerprint(self) -> tuple:
         parts = []
-        for folder in (self.checklists_dir, self.templates_dir):
-            base = self.root / folder
+        for base in (self.root / self.checklists_dir, self.templates):
             if base.is_dir():
                 for path in sorted(base.iterdir()):
                     if path.is_file():
@@ -68,8 +75,11 @@ def render(project: Project) -> Result:
     if cached and cached[0] == fingerprint:
         return cached[1]
     result = check(project)
-    if result.site is not None:
-        result.renderer = Renderer(result.site, project.root / project.templates_dir, project.feedback_endpoint)
+    strings = load_strings(project.templates, result.problems, project.root)  # checked like checklist text
+    if strings is None:
+        result = Result(None, result.problems)
+    elif result.site is not None:
+        result.renderer = Renderer(result.site, project.templates, project.feedback_endpoint, strings)
     _cache[project] = (fingerprint, result)
     return result
 

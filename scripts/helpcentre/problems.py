@@ -127,26 +127,31 @@ class Problem:
 
 @dataclass
 class Problems:
-    """An ordered, de-duplicated list of problems."""
+    """An ordered, de-duplicated list of problems.
+
+    Truth is not used on purpose: "are there problems?" (warnings included)
+    and "are there errors?" are different questions; ask :attr:`has_errors`.
+    """
 
     items: list[Problem] = field(default_factory=list)
+    _seen: set[Problem] = field(default_factory=set, repr=False, compare=False)
 
     def add(self, location: Location, message: str, severity: str = "error") -> None:
         problem = Problem(location, message, severity)
-        if problem not in self.items:
+        if problem not in self._seen:  # a set: a hostile file may hold thousands of problems
+            self._seen.add(problem)
             self.items.append(problem)
-
-    def extend(self, other: "Problems") -> None:
-        for problem in other.items:
-            if problem not in self.items:
-                self.items.append(problem)
 
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.items if p.severity == "error"]
 
+    @property
+    def has_errors(self) -> bool:
+        return any(p.severity == "error" for p in self.items)
+
     def __bool__(self) -> bool:
-        return bool(self.errors)
+        raise TypeError("ask Problems.has_errors (or len(problems.items) for warnings too)")
 
     def sorted(self) -> list[Problem]:
         return sorted(self.items)
@@ -154,15 +159,10 @@ class Problems:
     def report(self) -> str:
         return "\n".join(str(p) for p in self.sorted())
 
-
-class ContentError(Exception):
-    """Raised by the edge when the content cannot be built; carries the problems."""
-
-    def __init__(self, problems: Problems):
-        self.problems = problems
-        count = len(problems.errors)
-        noun = "problem" if count == 1 else "problems"
-        super().__init__(f"{count} {noun} in checklists:\n{problems.report()}")
+    def summary(self, what: str = "checklists") -> str:
+        """The count of errors and every problem, for an engine's error message."""
+        count = len(self.errors)
+        return f"{count} problem{'' if count == 1 else 's'} in {what}:\n{self.report()}"
 
 
 # -- reading a file safely -----------------------------------------------------------

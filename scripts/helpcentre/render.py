@@ -1,14 +1,18 @@
 """Render the checked model into Markdown pages, one per language.
 
-Markup lives in the Jinja templates of ``overrides/helpcentre/``; this module
-only prepares text for them through a few filters:
+Markup lives in the Jinja templates of ``scripts/helpcentre/templates/``
+(beside the core, where the theme does not publish them); this module only
+prepares text for them through a few filters:
 
-* ``text`` — an editor's text in the page's language, made safe
-  (:func:`.safety.neutralize`), links between checklists turned into relative
-  ``.md`` paths MkDocs resolves and validates, typography applied;
+* ``text`` — an editor's text in the page's language: plain fields shown
+  exactly as written, Markdown fields made safe (:func:`.safety.neutralize`)
+  with links between checklists turned into relative ``.md`` paths MkDocs
+  resolves and validates; typography applied;
 * ``plain`` — the same text typeset but not made Markdown (front matter);
 * ``t`` — a UI string from ``strings.yml`` in the page's language;
-* ``duration`` and ``hours`` — data said in words.
+* ``duration`` — data said in words;
+* ``link`` and ``url`` — a relative link to another page, an outside address
+  as a Markdown link target.
 
 The output is Markdown with HTML blocks (``md_in_html``), so MkDocs still
 renders editors' Markdown, checks every link and anchor, and indexes the text
@@ -26,68 +30,60 @@ from pathlib import Path
 import jinja2
 import yaml
 
-from . import LANGUAGES, model, safety, typography, wording
+from . import LANGUAGES, format as fmt, model, safety, typography, wording
+from .problems import Problems
+from .source import read_source
+from .grammar import CHECKLIST_LINK, CHECKLIST_LINK_TARGET, SAME_PAGE_LINK
+from .paths import PagePath, checklist_path, collection_path, comment_path, relative, step_path
 
-GENERATED_DIR = "help"
-"""Folder under ``docs/`` that belongs to the generator (git-ignored)."""
-
-_LINK_TARGET = re.compile(r"\]\(\s*((?:checklist:[a-z0-9-]+)?(?:#[a-z0-9-]+)?)\s*\)")
-
-
-@dataclass(frozen=True)
-class PagePath:
-    """Where a page of the site lives, relative to ``docs/`` and without language suffix."""
-
-    stem: str  # e.g. "help/ereferral/rms-administrator-job-aid"
-
-    def source(self, lang: str) -> str:
-        return f"{self.stem}.{lang}.md"
-
-    @property
-    def markdown(self) -> str:
-        return f"{self.stem}.md"
-
-    @property
-    def url(self) -> str:
-        """The page's address relative to the site root (English), with directory URLs."""
-        stem = self.stem[: -len("index")] if self.stem.endswith("index") else self.stem + "/"
-        return stem
+TEMPLATES_DIR = Path(__file__).with_name("templates")
+"""The generator's templates and UI strings (``strings.yml``)."""
 
 
-def checklist_path(checklist: model.Checklist) -> PagePath:
-    return PagePath(f"{GENERATED_DIR}/{checklist.collection.id}/{checklist.id}")
 
+def load_strings(templates_dir: Path, problems: Problems, root: Path | None = None) -> dict[str, dict[str, str]] | None:
+    """UI strings per language, from ``strings.yml`` (both languages side by side).
 
-def step_path(checklist: model.Checklist, step: model.Step) -> PagePath:
-    """The guided page of one step, under its checklist's address."""
-    return PagePath(f"{GENERATED_DIR}/{checklist.collection.id}/{checklist.id}/{step.id}")
-
-
-FEEDBACK_DIR = f"{GENERATED_DIR}/feedback"
-"""Comment pages of the feedback widget (collection id "feedback" is reserved for them)."""
-
-
-def comment_path(checklist: model.Checklist) -> PagePath:
-    return PagePath(f"{FEEDBACK_DIR}/{checklist.id}")
-
-
-def collection_path(collection: model.Collection) -> PagePath:
-    return PagePath(f"{GENERATED_DIR}/{collection.id}/index")
-
-
-def load_strings(templates_dir: Path) -> dict[str, dict[str, str]]:
-    """UI strings per language; ``strings.yml`` keeps both languages side by side."""
-    raw = yaml.load((templates_dir / "strings.yml").read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
-    return {lang: {key: value[lang] for key, value in raw.items()} for lang in LANGUAGES}
+    Read and checked like checklist text (one line of Markdown each, both
+    languages, nothing the sanitizer would change), with located problems;
+    None when there are errors.
+    """
+    file = templates_dir / "strings.yml"
+    try:
+        display = file.resolve().relative_to((root or Path.cwd()).resolve()).as_posix()
+    except ValueError:
+        display = file.as_posix()
+    source = read_source(file, display, problems)
+    if source.root is None:
+        return None
+    walk = fmt.Walk(source, problems)
+    if not isinstance(source.root, yaml.MappingNode):
+        walk.error(source.root, "strings.yml holds one entry per string: 'key:' then 'en:' and 'fr:' lines")
+        return None
+    before = len(problems.errors)
+    strings: dict[str, dict[str, str]] = {lang: {} for lang in LANGUAGES}
+    for key_node, value_node in source.root.value:
+        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else "?"
+        text = fmt.Bilingual("inline", 1000, f"UI string '{key}'").check(value_node, walk, 1)
+        if text is not fmt.MISSING:
+            for lang in LANGUAGES:
+                strings[lang][key] = text[lang]
+    return strings if len(problems.errors) == before else None
 
 
 class Renderer:
     """Turns a :class:`~.model.Site` into Markdown pages for every language."""
 
-    def __init__(self, site: model.Site, templates_dir: Path, feedback_endpoint: str | None = None):
+    def __init__(self, site: model.Site, templates_dir: Path, feedback_endpoint: str | None = None,
+                 strings: dict[str, dict[str, str]] | None = None):
         self.site = site
         self.feedback_endpoint = feedback_endpoint.rstrip("/") if feedback_endpoint else None
-        self.strings = load_strings(templates_dir)
+        if strings is None:
+            problems = Problems()
+            strings = load_strings(templates_dir, problems)
+            if strings is None:
+                raise ValueError(problems.summary("the UI strings"))
+        self.strings = strings
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(templates_dir)),
             undefined=jinja2.StrictUndefined,
@@ -102,7 +98,6 @@ class Renderer:
             plain=jinja2.pass_context(lambda ctx, value: typography.apply(value[ctx["lang"]], ctx["lang"])),
             t=self._ui_filter,
             duration=jinja2.pass_context(lambda ctx, d: wording.duration(d, ctx["lang"])),
-            quantity=jinja2.pass_context(lambda ctx, n, unit: wording.quantity(n, unit, ctx["lang"])),
             link=self._link_filter,
             url=_markdown_url,
             attr=lambda value: str(value).replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;"),
@@ -121,7 +116,7 @@ class Renderer:
         text = value[lang] if isinstance(value, model.Text) else value
         if "](" not in text:  # no link to point from this page: the same on every page
             return _typeset_prose(text, lang)
-        text = _LINK_TARGET.sub(lambda m: f"]({self.href(m.group(1), ctx)})", safety.neutralize(text))
+        text = CHECKLIST_LINK_TARGET.sub(lambda m: f"]({self.href(m.group(1), ctx)})", safety.neutralize(text))
         return _typeset(text, lang)
 
     @jinja2.pass_context
@@ -133,7 +128,7 @@ class Renderer:
     def _link_filter(self, ctx, target: model.Checklist | model.Collection, anchor: str | None = None) -> str:
         """A relative ``.md`` link from the page being rendered to ``target``."""
         path = checklist_path(target) if isinstance(target, model.Checklist) else collection_path(target)
-        return _relative(ctx["page_path"], path) + (f"#{anchor}" if anchor else "")
+        return relative(ctx["page_path"], path) + (f"#{anchor}" if anchor else "")
 
     def href(self, target: str, ctx) -> str:
         """Where an editor's ``checklist:ID#anchor`` or ``#anchor`` link points from this page.
@@ -142,17 +137,17 @@ class Renderer:
         step, a section) leads to the whole checklist's page instead.
         """
         page: PagePath = ctx["page_path"]
-        same_page = safety.SAME_PAGE_LINK.match(target)
+        same_page = SAME_PAGE_LINK.match(target)
         if same_page:
             local = ctx.get("local_anchors")
             if local is None or same_page.group(1) in local:
                 return target
             return ctx["checklist_page"] + target
-        match = safety.CHECKLIST_LINK.match(target)
+        match = CHECKLIST_LINK.match(target)
         if not match:
             return target
         checklist = self.site.checklists[match.group(1)]
-        return _relative(page, checklist_path(checklist)) + (f"#{match.group(2)}" if match.group(2) else "")
+        return relative(page, checklist_path(checklist)) + (f"#{match.group(2)}" if match.group(2) else "")
 
     # -- pages -----------------------------------------------------------------
     def _checklist_context(self, checklist: model.Checklist, lang: str, page_path: PagePath) -> dict:
@@ -165,11 +160,12 @@ class Renderer:
             roles=self.site.shared.roles,
             contacts=self.site.shared.contacts,
             footnotes={note.id: note for note in checklist.footnotes},
+            footnote_numbers=self.site.footnotes[checklist.id].numbers,
             step_numbers={step.id: number for number, step in enumerate(steps, 1)},
-            first_referrer=_first_referrers(checklist),
+            first_referrer=self.site.footnotes[checklist.id].first_referrer,
             steps=steps,
-            step_page=lambda step: _relative(page_path, step_path(checklist, step)),
-            checklist_page=_relative(page_path, checklist_path(checklist)),
+            step_page=lambda step: relative(page_path, step_path(checklist, step)),
+            checklist_page=relative(page_path, checklist_path(checklist)),
         )
 
     def checklist_page(self, checklist: model.Checklist, lang: str) -> str:
@@ -182,7 +178,7 @@ class Renderer:
         context = self._checklist_context(checklist, lang, step_path(checklist, step))
         index = context["step_numbers"][step.id] - 1
         steps = context["steps"]
-        context["first_referrer"] = _first_referrers(checklist, only=step)
+        context["first_referrer"] = _first_referrers_on(step)
         context["local_anchors"] = {step.id, *(item.id for item in step.items)}
         return self.env.get_template("step.md.j2").render(
             **context,
@@ -193,30 +189,13 @@ class Renderer:
 
     def collection_page(self, collection: model.Collection, lang: str) -> str:
         return self.env.get_template("collection.md.j2").render(
-            lang=lang, page_path=collection_path(collection), collection=collection,
+            lang=lang, page_path=collection_path(collection), collection=collection, members=self.site.members(collection),
         )
 
     def comment_page(self, checklist: model.Checklist, lang: str) -> str:
         return self.env.get_template("comment.md.j2").render(
             lang=lang, page_path=comment_path(checklist), checklist=checklist, endpoint=self.feedback_endpoint,
         )
-
-    def feedback_manifest(self) -> dict:
-        """What the feedback service accepts and where it sends readers (see
-        scripts/helpcentre/feedback/README.md); written next to the built site."""
-        def url(path: str, lang: str) -> str:
-            return path if lang == LANGUAGES[0] else f"{lang}/{path}"
-        return {
-            "version": 1,
-            "languages": list(LANGUAGES),
-            "answers": ["no", "partly", "yes"],
-            "pages": {
-                checklist.id: {lang: url(checklist_path(checklist).url, lang) for lang in LANGUAGES}
-                for checklist in sorted(self.site.checklists.values(), key=lambda c: c.id)
-            },
-            "thanks": {lang: url("feedback/thanks/", lang) for lang in LANGUAGES},
-            "comment_pages": {lang: url(f"{FEEDBACK_DIR}/{{page}}/", lang) for lang in LANGUAGES},
-        }
 
     def home_block(self, lang: str, page_stem: str = "index") -> str:
         """The home page's list of collections and their articles."""
@@ -230,7 +209,7 @@ class Renderer:
         for collection in self.site.collections():
             for lang in LANGUAGES:
                 out[collection_path(collection).source(lang)] = self.collection_page(collection, lang)
-            for checklist in collection.checklists:
+            for checklist in self.site.members(collection):
                 for lang in LANGUAGES:
                     out[checklist_path(checklist).source(lang)] = self.checklist_page(checklist, lang)
                     for step in checklist.steps:
@@ -238,16 +217,6 @@ class Renderer:
                     if self.feedback_endpoint:
                         out[comment_path(checklist).source(lang)] = self.comment_page(checklist, lang)
         return out
-
-    def nav(self, lang: str) -> list:
-        """The navigation sections of the collections, titled in ``lang``."""
-        return [
-            {
-                collection.title[lang]: [collection_path(collection).markdown]
-                + [checklist_path(checklist).markdown for checklist in collection.checklists]
-            }
-            for collection in self.site.collections()
-        ]
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -296,20 +265,11 @@ def _typeset(markdown: str, lang: str) -> str:
     return typography.keep_phone_numbers_whole(typography.apply(markdown, lang))
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def _relative(page: PagePath, target: PagePath) -> str:
-    return posixpath.relpath(target.markdown, posixpath.dirname(page.markdown) or ".")
-
-
-def _first_referrers(checklist: model.Checklist, only: model.Step | None = None) -> dict[str, str]:
-    """Footnote id → the step or sub-item that first refers to it (the back link's target).
-
-    With ``only``, just the notes that step refers to: a guided page shows those.
-    """
+def _first_referrers_on(step: model.Step) -> dict[str, str]:
+    """Footnote id → the step or sub-item that first refers to it on the step's
+    own guided page (the page shows just those notes)."""
     first: dict[str, str] = {}
-    for step in ([only] if only else checklist.steps):
-        for owner in [step, *step.items]:
-            if owner.footnote is not None:
-                first.setdefault(owner.footnote.id, owner.id)
+    for owner in [step, *step.items]:
+        if owner.footnote is not None:
+            first.setdefault(owner.footnote.id, owner.id)
     return first
-

@@ -13,7 +13,7 @@ message saying what to write instead:
   ``#anchor`` and ``checklist:id[#anchor]`` (so no ``javascript:``, ``data:``
   or ``vbscript:``).
 
-Code spans are found by :func:`.textspans.code_spans` in linear time. Where
+Code spans are found by :func:`.grammar.code_spans` in linear time. Where
 this scan and the engine disagree (an escaped backtick, a "span" across a
 blank line), the engine's reading is checked too, so the scan can only add
 refusals, never grant one.
@@ -28,24 +28,17 @@ import html
 import itertools
 import re
 
-from .textspans import map_outside, mask_code
+from .grammar import AUTOLINK as _AUTOLINK, CHECKLIST_LINK, INLINE_TARGET as _INLINE_TARGET, REFERENCE_DEF as _REFERENCE_DEF, SAME_PAGE_LINK, SCHEME as _SCHEME, map_outside, mask_code
 
 ALLOWED_SCHEMES = ("https", "http", "mailto", "tel")
 MAX_REPORTED = 10
 """Problems of one kind reported per value: the first ones locate the mistake."""
 
-_AUTOLINK = re.compile(r"<(?:https?://|mailto:)[^<>\s]+>")
 _HTML_START = re.compile(r"<[A-Za-z!?/]")
 """Where an HTML tokenizer starts a tag, comment or declaration ("a < b" is text)."""
 _ATTR_LIST = re.compile(r"\{\s*:|\{\s*[#.][A-Za-z_]|\{[^{}\n]*?\b[a-zA-Z-]+\s*=")
 """Attribute lists. The span after a brace stops at the next brace, so a run of
 braces costs linear time, not a scan to the end of the line from each one."""
-_INLINE_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)")
-_REFERENCE_DEF = re.compile(r"^[ ]{0,3}\[[^\]\n]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
-_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
-_SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
-CHECKLIST_LINK = re.compile(rf"^checklist:({_SLUG})(?:#({_SLUG}))?$")
-SAME_PAGE_LINK = re.compile(rf"^#({_SLUG})$")
 
 
 def _targets(masked: str) -> list[tuple[int, str]]:

@@ -43,7 +43,7 @@ from html.parser import HTMLParser
 import markdown
 import nh3
 
-from .textspans import code_spans
+from .grammar import code_spans
 
 MARKDOWN_EXTENSIONS: list = ["toc", "attr_list", "md_in_html", "admonition", "tables", "def_list"]
 """The site's Markdown extensions (``markdown_extensions`` in mkdocs.yml)."""

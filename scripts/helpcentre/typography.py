@@ -14,26 +14,17 @@ from __future__ import annotations
 
 import re
 
-from .textspans import map_outside
+from .grammar import NOT_PROSE, PHONE_IN_TEXT, map_outside
 
 NBSP = "\u00a0"
 
-# Code spans are found by textspans.code_spans (linear time); these are the rest.
-_PROTECTED = re.compile(
-    r"\]\((?:[^()\n]|\([^()\n]*\))*\)"                             # inline link targets
-    r"|^[ ]{0,3}\[[^\]\n]+\]:[^\n]*$"            # reference definitions
-    r"|<(?:https?://|mailto:)[^<>\s]+>"        # autolinks
-    r"|https?://[^\s)<>]+"                     # bare addresses
-    r"|&[#A-Za-z0-9]+;",                       # entities written by neutralize()
-    re.MULTILINE,
-)
-PHONE = re.compile(r"(?<![\w-])(?:1-)?\d{3}-\d{3}-\d{4}(?![\w-])")
+PHONE = PHONE_IN_TEXT
 _SPACES = "[ \u00a0\u202f]"
 
 
 def _prose(text: str, transform) -> str:
     """Apply ``transform`` to the unprotected stretches of ``text`` only."""
-    return map_outside(_PROTECTED, text, transform)
+    return map_outside(NOT_PROSE, text, transform)
 
 
 def _french(text: str) -> str:

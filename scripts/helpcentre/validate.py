@@ -11,7 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import format as fmt
-from . import model, safety
+from . import model
+from .grammar import CHECKLIST_LINK, SAME_PAGE_LINK, SLUG
 from .nogc import collector_paused
 from .problems import Location, Problems
 from .source import SourceFile, read_source, shared_node
@@ -55,17 +56,15 @@ def _load_site(root: Path, checklists_dir: str) -> tuple[model.Site | None, Prob
         if checklist is not None:
             checklists[checklist.id] = checklist
 
-    if shared is not None:
-        for checklist in checklists.values():
-            _link_checklist(checklist, shared, checklists, problems)
-        for collection in shared.collections.values():
-            collection.checklists = sorted(
-                (c for c in checklists.values() if c.collection.id == collection.id),
-                key=lambda c: (c.order, c.title.en.lower()),
-            )
-    if problems or shared is None:
+    if shared is None:
         return None, problems
-    return model.Site(shared, checklists), problems
+    footnotes = {checklist.id: _link_checklist(checklist, shared, checklists, problems) for checklist in checklists.values()}
+    if problems.has_errors:
+        return None, problems
+    members: dict[str, list[model.Checklist]] = {}
+    for checklist in sorted(checklists.values(), key=lambda c: (c.order, c.title.en.lower())):
+        members.setdefault(checklist.collection.id, []).append(checklist)
+    return model.Site(shared, checklists, members, footnotes), problems
 
 
 def _display(root: Path, file: Path) -> str:
@@ -113,16 +112,14 @@ def _load_shared(root: Path, file: Path, problems: Problems) -> model.Shared | N
 def load_checklist(root: Path, file: Path, problems: Problems) -> model.Checklist | None:
     display = _display(root, file)
     stem = file.stem
-    if not fmt.SLUG.match(stem) or len(stem) > 64:
+    if not SLUG.match(stem) or len(stem) > 64:
         problems.add(Location(display), f"the file name '{file.name}' is the checklist's id and address: use lowercase letters, digits and hyphens, e.g. rms-administrator-job-aid.yml")
         return None
     if stem in RESERVED_CHECKLISTS:
         problems.add(Location(display), f"the file name '{file.name}' is kept for the collection's own page; choose another name")
         return None
     values, walk = _walk(root, file, fmt.CHECKLIST, problems)
-    if values is None or not isinstance(values, dict):
-        return None
-    if not {"collection", "title", "summary", "sections"} <= values.keys():
+    if values is None:  # every missing or wrong field is reported already
         return None
     checklist = model.Checklist(
         id=stem,
@@ -162,7 +159,8 @@ def _check_ids(checklist: model.Checklist, problems: Problems) -> None:
         footnotes[note.id] = note.location
 
 
-def _link_checklist(checklist: model.Checklist, shared: model.Shared, checklists: dict[str, model.Checklist], problems: Problems) -> None:
+def _link_checklist(checklist: model.Checklist, shared: model.Shared, checklists: dict[str, model.Checklist], problems: Problems) -> model.Footnotes:
+    """Resolve every reference of ``checklist``; return its footnotes' numbers and first referrers."""
     def resolve(ref: model.Ref | None, table: dict, what: str, where: str) -> None:
         if ref is not None and ref.id not in table:
             known = ", ".join(sorted(table)) or "none yet"
@@ -174,7 +172,7 @@ def _link_checklist(checklist: model.Checklist, shared: model.Shared, checklists
         resolve(ref, shared.contacts, "contact", "_shared.yml")
 
     notes = {note.id: note for note in checklist.footnotes}
-    used: list[str] = []
+    first_referrer: dict[str, str] = {}  # in order of first use
     for section in checklist.sections:
         for ref in section.contacts:
             resolve(ref, shared.contacts, "contact", "_shared.yml")
@@ -183,12 +181,10 @@ def _link_checklist(checklist: model.Checklist, shared: model.Shared, checklists
             for owner in [step, *step.items]:
                 if owner.footnote is not None:
                     resolve(owner.footnote, notes, "footnote", "this checklist's 'footnotes'")
-                    if owner.footnote.id in notes and owner.footnote.id not in used:
-                        used.append(owner.footnote.id)
-    for number, identifier in enumerate(used, 1):
-        notes[identifier].number = number
+                    if owner.footnote.id in notes:
+                        first_referrer.setdefault(owner.footnote.id, owner.id)
     for note in checklist.footnotes:
-        if note.id not in used:
+        if note.id not in first_referrer:
             problems.add(note.location, f"the footnote '{note.id}' is never referred to; add 'footnote: {note.id}' to a step or sub-item, or remove it")
 
     for link in checklist.links:
@@ -200,15 +196,16 @@ def _link_checklist(checklist: model.Checklist, shared: model.Shared, checklists
                 problems.add(link.anchor.location, f"'{link.anchor.id}' is not a section, step or sub-item of checklist '{target.id}'")
     for lang, target, location in checklist.markdown_links:
         _check_internal_link(target, checklist, checklists, location, problems)
+    return model.Footnotes({note: number for number, note in enumerate(first_referrer, 1)}, first_referrer)
 
 
 def _check_internal_link(target: str, checklist: model.Checklist, checklists: dict[str, model.Checklist], location: Location, problems: Problems) -> None:
-    same_page = safety.SAME_PAGE_LINK.match(target)
+    same_page = SAME_PAGE_LINK.match(target)
     if same_page:
         if same_page.group(1) not in checklist.anchors():
             problems.add(location, f"link to '#{same_page.group(1)}': no section, step or sub-item of this checklist has that id")
         return
-    other = safety.CHECKLIST_LINK.match(target)
+    other = CHECKLIST_LINK.match(target)
     if other:
         identifier, anchor = other.groups()
         if identifier not in checklists:

@@ -8,7 +8,8 @@ from html.parser import HTMLParser
 import pytest
 
 from helpcentre.links.check import BuiltSite, Target, _mailto_problem, _tel_problem
-from helpcentre.links.scan import LINK_ATTRIBUTES, scan, tag_offset, tag_offsets, line_column
+from helpcentre.grammar import line_column
+from helpcentre.links.scan import LINK_ATTRIBUTES, scan, tag_offset, tag_offsets
 from links_support import fault_project  # noqa: F401
 
 

@@ -61,7 +61,6 @@ from pathlib import Path
 
 from .check import BuiltSite, Finding, check_site
 from .report import Problem, Reporter
-from .settings import read_settings
 
 
 @dataclass
@@ -95,7 +94,9 @@ def check_links(
     sleep=None,
 ) -> Outcome:
     """Check the site built in ``site_dir`` (``root``: the project, for YAML locations)."""
-    settings = read_settings(root) if root is not None else None
+    if root is not None:
+        from mkdocs_helpcentre import read_project  # mkdocs.yml is read in one place, the edge
+    settings = read_project(root) if root is not None else None
     built = BuiltSite.load(site_dir, site_url)
     if built.site_url is None and settings is not None:
         built.site_url = settings.site_url

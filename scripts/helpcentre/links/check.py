@@ -43,6 +43,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .. import LANGUAGES
+from ..grammar import LANGUAGE_NAMES
 from ..problems import FileRefused, file_kind, inside, read_regular_file, shown
 from .scan import Link, PageFacts, scan
 
@@ -65,7 +66,6 @@ _TEL_LOCAL = re.compile(r"^[0-9*#][0-9*#().-]*$")
 _TEL_PARAMETER = re.compile(r"^[A-Za-z0-9-]+(?:=[A-Za-z0-9\-_.!~*'()\[\]/:&+$%]+)?$")
 _NO_HREFLANG_CHECK = ("stylesheet", "icon", "preload", "prefetch", "manifest", "modulepreload")
 
-LANGUAGE_NAMES = {"en": "English", "fr": "French"}
 
 
 def language_name(lang: str) -> str:

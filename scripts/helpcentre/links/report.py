@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 from ..problems import Location, workflow_command
 from .check import BuiltSite, Finding, Target, language_name
-from .scan import line_column, tag_offsets
+from ..grammar import line_column
+from .scan import tag_offsets
 
 MAX_PAGES_SHOWN = 3
 

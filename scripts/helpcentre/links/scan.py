@@ -205,9 +205,3 @@ def tag_offset(text: str, tag_index: int) -> int:
     """Where the ``tag_index``-th tag that :func:`scan` looked at starts in ``text``."""
     offsets = tag_offsets(text)
     return offsets[tag_index] if 0 <= tag_index < len(offsets) else 0
-
-
-def line_column(text: str, offset: int) -> tuple[int, int]:
-    """1-based line and column of ``offset`` in ``text``."""
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1

@@ -32,12 +32,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import LANGUAGES, model, render, safety
+from ..pipeline import Project
+from .. import LANGUAGES, model, paths
+from ..grammar import CHECKLIST_LINK, SAME_PAGE_LINK
 from ..problems import FileRefused, Location, read_regular_file, shown
 from ..source import MAX_FILE_BYTES
 from .check import MAX_SITE_FILE_BYTES, BuiltSite, Finding, Target
 from .report import Attribution
-from .settings import Settings, read_settings
 
 SAME_PAGE = "\x00same-page"
 """Stands for "the page the link is on" in an expected target."""
@@ -67,7 +68,7 @@ def language_prefix(lang: str) -> str:
     return "" if lang == LANGUAGES[0] else f"{lang}/"
 
 
-def page_file(page: render.PagePath, lang: str) -> str:
+def page_file(page: paths.PagePath, lang: str) -> str:
     """The built HTML file of a generated page in ``lang``, relative to the site folder."""
     return language_prefix(lang) + page.url + "index.html"
 
@@ -82,7 +83,7 @@ def page_sources(site_model: model.Site, built: BuiltSite, root: Path | None = N
     lines = _Lines(root)
     for checklist in site_model.checklists.values():
         for lang in built.languages:
-            folder = language_prefix(lang) + render.checklist_path(checklist).url
+            folder = language_prefix(lang) + paths.checklist_path(checklist).url
             links = _editor_links(site_model, checklist, lang, built, lines)
             sources[folder] = PageSource(checklist.path, lang, checklist, links)
     return sources
@@ -95,7 +96,7 @@ def _editor_links(site_model: model.Site, checklist: model.Checklist, lang: str,
         other = site_model.checklists.get(identifier)
         if other is None:
             return None
-        return (page_file(render.checklist_path(other), lang), anchor)
+        return (page_file(paths.checklist_path(other), lang), anchor)
 
     def address(location: Location, written: str, url: str) -> EditorLink:
         internal = built.internal_path(url) if url.lower().startswith(("http:", "https:")) else None
@@ -105,12 +106,12 @@ def _editor_links(site_model: model.Site, checklist: model.Checklist, lang: str,
                 return EditorLink(location, written, frozenset({(resolved.target.path, resolved.target.fragment)}), frozenset({url}))
         return EditorLink(location, written, frozenset(), frozenset({url}))
 
-    own_page = page_file(render.checklist_path(checklist), lang)
+    own_page = page_file(paths.checklist_path(checklist), lang)
     for link_lang, target, location in checklist.markdown_links:
         if link_lang != lang:
             continue
-        same_page = safety.SAME_PAGE_LINK.match(target)
-        other = safety.CHECKLIST_LINK.match(target)
+        same_page = SAME_PAGE_LINK.match(target)
+        other = CHECKLIST_LINK.match(target)
         if same_page:
             fragment = same_page.group(1)
             links.append(EditorLink(location, target, frozenset({(SAME_PAGE, fragment), (own_page, fragment)})))
@@ -217,7 +218,7 @@ class Docs:
         stem = bare[: -len(".html")]
         if stem.endswith("index"):
             stem = stem[: -len("index")].rstrip("/")
-        if stem.startswith(render.GENERATED_DIR + "/") or stem == render.GENERATED_DIR:
+        if stem.startswith(paths.GENERATED_DIR + "/") or stem == paths.GENERATED_DIR:
             return None
         candidates = [f"{stem}.{lang}.md", f"{stem}/index.{lang}.md", f"{stem}.md", f"{stem}/index.md"] if stem else [
             f"index.{lang}.md", "index.md", f"README.{lang}.md", "README.md"]
@@ -273,10 +274,14 @@ class Docs:
 class Sources:
     """Answers "who wrote this link?" for the findings of one built site."""
 
-    def __init__(self, root: Path | None, built: BuiltSite, settings: Settings | None = None, site_model: model.Site | None = None):
+    def __init__(self, root: Path | None, built: BuiltSite, settings: Project | None = None, site_model: model.Site | None = None):
         self.built = built
         self.root = root
-        self.settings = settings or (read_settings(root) if root else Settings())
+        if settings is None and root is not None:
+            from mkdocs_helpcentre import read_project  # mkdocs.yml is read in one place, the edge
+
+            settings = read_project(root)
+        self.settings = settings or Project(Path("."))
         self.by_folder: dict[str, PageSource] = {}
         self.model_problem: str | None = None
         if root is not None:

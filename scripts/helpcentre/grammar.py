@@ -1,8 +1,16 @@
-"""Transforming text everywhere except inside protected stretches.
+"""The text grammar of checklists, in one place: what in an editor's text is
+prose and what is not, and the forms of ids, links, phones and addresses.
 
-Escaping (safety), typography and lint all must leave some stretches exactly
-as written (code spans, link targets, addresses): this is the one loop that
-does that for them.
+Safety, typography, lint, parity, the validator and the link checker all ask
+these questions; they ask them here, so they can never disagree about where
+a code span ends or what a checklist link looks like.
+
+* forms: :data:`SLUG`, :data:`PHONE`, :data:`EMAIL`, :data:`URL`,
+  :data:`CHECKLIST_LINK`, :data:`SAME_PAGE_LINK`, :data:`LANGUAGE_NAMES`;
+* what is not prose (left exactly as written by typography and lint):
+  code spans (:func:`code_spans`) and :data:`NOT_PROSE`;
+* transforming prose only: :func:`map_outside`; offsets kept: :func:`mask_code`;
+* where an offset is: :func:`line_column`.
 
 Everything here runs in linear time. Content comes from pull requests, and a
 regular expression for code spans such as ``(`+)(?:.|\\n)*?\\1`` backtracks
@@ -14,6 +22,48 @@ from __future__ import annotations
 
 import re
 from typing import Callable, Iterator
+
+LANGUAGE_NAMES = {"en": "English", "fr": "French"}
+"""How messages to editors name the languages."""
+
+SLUG_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+SLUG = re.compile(rf"^{SLUG_PATTERN}$")
+"""A stable id: lowercase letters, digits and single hyphens."""
+
+PHONE = re.compile(r"^(?:1-)?\d{3}-\d{3}-\d{4}(?: x\d{1,6})?$")
+"""A phone number as the help centre writes it: 1-866-250-1554, optionally " x204"."""
+
+PHONE_IN_TEXT = re.compile(r"(?<![\w-])(?:1-)?\d{3}-\d{3}-\d{4}(?![\w-])")
+"""A phone number written that way inside prose."""
+
+EMAIL = re.compile(r"^[^@\s<>()\[\]]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$")
+URL = re.compile(r'^(?:https?://[^\s<>"]+|mailto:[^\s<>"]+|tel:\+?[0-9-]+)$')
+"""An outside address a related link may give."""
+
+CHECKLIST_LINK = re.compile(rf"^checklist:({SLUG_PATTERN})(?:#({SLUG_PATTERN}))?$")
+SAME_PAGE_LINK = re.compile(rf"^#({SLUG_PATTERN})$")
+CHECKLIST_LINK_TARGET = re.compile(rf"\]\(\s*((?:checklist:{SLUG_PATTERN})?(?:#{SLUG_PATTERN})?)\s*\)")
+"""A Markdown link whose target is another checklist or an anchor (rewritten at render)."""
+
+SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+AUTOLINK = re.compile(r"<(?:https?://|mailto:)[^<>\s]+>")
+INLINE_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)")
+"""The target of an inline link ``[text](target)``."""
+REFERENCE_DEF = re.compile(r"^[ ]{0,3}\[[^\]\n]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
+"""A reference definition ``[label]: target`` at the start of a line."""
+
+NOT_PROSE = re.compile(
+    r"\]\((?:[^()\n]|\([^()\n]*\))*\)"          # inline link targets (one level of parentheses)
+    r"|^[ ]{0,3}\[[^\]\n]+\]:[^\n]*$"               # reference definitions
+    r"|<(?:https?://|mailto:)[^<>\s]+>"            # autolinks
+    r"|(?:https?://|mailto:|tel:)[^\s)<>]+"        # bare addresses
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"                # email addresses
+    r"|&[#A-Za-z0-9]+;",                           # character references
+    re.MULTILINE,
+)
+"""What is not prose besides code spans: left exactly as written. Each
+alternative stops at a line end or a bracket, so a run of ``](`` costs
+linear time."""
 
 _BACKTICKS = re.compile(r"`+")
 
@@ -75,7 +125,8 @@ def protected_spans(text: str, protected: re.Pattern | None = None) -> Iterator[
 
 
 def map_outside(protected: re.Pattern | None, text: str, transform: Callable[[str], str]) -> str:
-    """``text`` with ``transform`` applied outside code spans and the matches of ``protected``."""
+    """``text`` with ``transform`` applied outside code spans and the matches of
+    ``protected`` (usually :data:`NOT_PROSE`)."""
     out: list[str] = []
     position = 0
     for start, end in protected_spans(text, protected):
@@ -98,3 +149,9 @@ def mask_code(text: str) -> str:
         position = end
     out.append(text[position:])
     return "".join(out)
+
+
+def line_column(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of ``offset`` in ``text`` (LF line breaks)."""
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
