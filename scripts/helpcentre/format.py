@@ -19,8 +19,10 @@ import yaml
 from . import LANGUAGES, model, safety, sanitize
 from .grammar import EMAIL, PHONE, SLUG, URL
 from .problems import Location, Problems
-from .source import MAP, MAX_DEPTH, SEQ, STR, SourceFile, bidi_controls, kind_name, node_location, unknown_tag
+from .source import MAP, MAX_DEPTH, SEQ, STR, SourceFile, bidi_controls, kind_name, node_location, trailing_comment, unknown_tag
 
+_MARKER = re.compile(r"#\s*(?:parity|lint)\s*:\s*ok\b", re.I)
+"""Comments that are instructions to our checks, not lost text."""
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 """Control characters other than tab and line feed: invisible in a page, active in a terminal."""
 MISSING = object()
@@ -74,11 +76,13 @@ class Kind:
 def _enter(node: yaml.Node, walk: Walk, depth: int) -> bool:
     """Refuse aliases, unknown tags and runaway depth before looking inside."""
     if id(node) in walk.seen:
-        walk.error(node, "YAML anchors and aliases (&name, *name) are not allowed in checklists; write the value out")
+        walk.error(node, "YAML anchors and aliases (&name, *name) are not allowed in checklists; write the value out "
+                         "(text that starts with & or * goes in double quotes)")
         return False
     walk.seen.add(id(node))
     if unknown_tag(node):
-        walk.error(node, f"YAML tags such as '{node.tag}' are not allowed in checklists")
+        walk.error(node, f"YAML tags such as '{node.tag}' are not allowed in checklists "
+                         "(text that starts with ! goes in double quotes)")
         return False
     if depth > MAX_DEPTH:
         walk.error(node, f"values are nested more than {MAX_DEPTH} levels deep")
@@ -96,7 +100,12 @@ def _expect_text(node: yaml.Node, walk: Walk, what: str) -> str | object:
             f"{what}: YAML reads '{node.value}' as {kind_name(node)}, not text; put it in quotes",
         )
     elif isinstance(node, yaml.ScalarNode) and node.value == "":
-        walk.error(node, f"{what} is empty")
+        comment = trailing_comment(walk.source.text, node)
+        if comment is not None:  # "en: # Heading": all of it read as a comment
+            walk.error(node, f"{what} is empty: YAML reads everything from ' #' as a comment; "
+                             "put the whole text in double quotes to keep it")
+        else:
+            walk.error(node, f"{what} is empty")
     else:
         walk.error(node, f"{what} should be text, not {kind_name(node)}")
     return MISSING
@@ -248,6 +257,13 @@ class Bilingual(Kind):
             control = _CONTROL.search(value)
             if control:  # "\e[31m" and the like: nothing a reader could see, and it rewrites terminals
                 walk.error(value_node, f"the {self.what} ('{lang}') holds the control character U+{ord(control.group()):04X}; remove it (escapes such as \\e or \\x1b are not text)")
+            if not value_node.style:
+                comment = trailing_comment(walk.source.text, value_node)
+                if comment is not None and not _MARKER.match(walk.source.text, comment):
+                    line, column = walk.source.line_column(comment)
+                    walk.problems.add(Location(walk.source.path, line, column), (
+                        f"the {self.what} ('{lang}') stops at '{value[-30:]}': YAML reads the ' #' that follows as the "
+                        "start of a comment and drops the rest of the line; put the whole text in double quotes to keep it"))
             if self.markdown == "none" and "\n" in value.strip():
                 walk.error(value_node, f"the {self.what} ('{lang}') should fit on one line")
                 continue
@@ -560,9 +576,9 @@ LINK = Obj(
         Field("title", Bilingual(what="link title"), "The link's text; for a checklist, its title by default."),
         Field("url", Url(), "An outside address (https://…), or one per language."),
         Field("checklist", Reference(target="checklist"), "Another checklist's id (its file name)."),
-        Field("anchor", Slug("anchor"), "A section, step or sub-item id on that checklist."),
+        Field("anchor", Reference(target="section, step or sub-item"), "A section, step or sub-item id on that checklist."),
     ],
-    build=lambda location, anchor=None, **v: model.Link(location=location, anchor=model.Ref(anchor, location) if anchor else None, **v),
+    build=lambda location, **v: model.Link(location=location, **v),
     rule=_link_rule,
 )
 

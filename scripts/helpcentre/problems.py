@@ -154,7 +154,8 @@ class Problems:
         raise TypeError("ask Problems.has_errors (or len(problems.items) for warnings too)")
 
     def sorted(self) -> list[Problem]:
-        return sorted(self.items)
+        """Errors first (the causes), then warnings (such as checks skipped because of them)."""
+        return sorted(self.items, key=lambda p: (p.severity != "error", p))
 
     def report(self) -> str:
         return "\n".join(str(p) for p in self.sorted())

@@ -322,8 +322,114 @@ def _report_yaml_error(error: yaml.MarkedYAMLError, text: str, path: str, proble
         problems.add(Location(path, line, column), "the file holds more than one YAML document ('---'); keep one checklist per file")
         return
     context = (error.context or "").strip()
+    hint = _syntax_hint(text, error, problem, context)
+    if hint is not None:
+        where, message = hint
+        problems.add(Location(path, *where), message)
+        return
     detail = f"{problem} ({context})" if context and context != problem else problem
     problems.add(Location(path, line, column), f"YAML syntax error: {detail or 'the file cannot be read as YAML'}")
+
+
+# What a first character means to YAML when a plain value starts with it.
+_STARTERS = {
+    "*": "an alias (*name)", "&": "an anchor (&name)", "!": "a tag (!name)", "[": "a list ([a, b])",
+    "{": "a mapping ({a: b})", "`": "a reserved character", "@": "a reserved character",
+    "%": "a directive", "|": "a block of text (| then the text on the next lines)",
+    ">": "a folded block (> then the text on the next lines)", '"': "a quoted text that must end the value",
+    "'": "a quoted text that must end the value", "#": "a comment",
+}
+_KEY_LINE = re.compile(r"^(\s*(?:-\s+)?)([A-Za-z_][\w-]*):[ \t]+(.*)$")
+
+
+def trailing_comment(text: str, node: yaml.ScalarNode) -> int | None:
+    """Where a comment starts right after a plain scalar on its last line, if one does.
+
+    YAML ends a plain value at ' #': "call us #ext. 204" is published as
+    "call us", silently. The index is that of the '#'.
+    """
+    end = node.end_mark.index
+    line_end = text.find("\n", end)
+    rest = text[end: line_end if line_end >= 0 else len(text)]
+    found = _COMMENT_START.match(rest)
+    return end + found.end() - 1 if found else None
+
+
+_COMMENT_START = re.compile(r"[ \t]+#")
+
+
+def quoting_advice(key: str, value: str) -> str:
+    """How to write ``value`` so YAML reads it as text: quoted, or as a block."""
+    example = value.strip().replace('"', '\\"')
+    if len(example) > 40:
+        example = example[:37] + "…"
+    return (f"put the whole text in double quotes ({key}: \"{example}\") or, for prose, "
+            f"write '{key}: |' and the text on the next lines, indented two more spaces")
+
+
+def _syntax_hint(text: str, error: yaml.MarkedYAMLError, problem: str, context: str) -> tuple[tuple[int, int], str] | None:
+    """The editor's own terms for libyaml's commonest complaints, or None."""
+    lines = _LINE_BREAK.split(text)
+    marks = [m for m in (error.context_mark, error.problem_mark) if m is not None]
+    for mark in marks:
+        if mark.line >= len(lines):
+            continue
+        found = _KEY_LINE.match(lines[mark.line])
+        if found is None:
+            continue
+        indent, key, value = found.groups()
+        column = len(lines[mark.line]) - len(value) + 1
+        first = value[:1]
+        closed = {"[": "]", "{": "}"}.get(first)
+        if closed and value.rstrip().endswith(closed):
+            continue  # a list or mapping written inline, as meant: the cause is elsewhere
+        if closed and "flow" in context:
+            return (mark.line + 1, column), (
+                f"the '{first}' that starts the value of '{key}' is not closed by '{closed}' where YAML expects it: "
+                f"close it, and put any text holding ', ', ': ' or ' #' in double quotes, e.g. {{en: \"Note: see below\", fr: \"Note : voir plus bas\"}}")
+        if first in _STARTERS and first not in "#\"'" and problem:
+            return (mark.line + 1, column), (
+                f"the text of '{key}' starts with '{first}', which YAML reads as {_STARTERS[first]}; "
+                + quoting_advice(key, value))
+        if first in "\"'" and "did not find expected key" in problem:
+            return (mark.line + 1, column), (
+                f"the text of '{key}' starts with a quotation mark, so YAML expects it to end there; "
+                + quoting_advice(key, value))
+        if "mapping values are not allowed" in problem and re.search(r":\s", value):
+            colon = re.search(r":\s", value).start()
+            before = value[:colon].rstrip()
+            return (mark.line + 1, column + colon), (
+                f"in the text of '{key}', the ': ' after '{before[-30:]}' makes YAML read a new key "
+                "(French typography puts a space before the colon); " + quoting_advice(key, value))
+    if error.problem_mark is not None and ("did not find expected key" in problem or "expected '-' indicator" in problem):
+        return _indentation_hint(lines, error.problem_mark.line)
+    if "flow mapping" in context and error.problem_mark is not None:
+        return (error.problem_mark.line + 1, error.problem_mark.column + 1), (
+            "inside { … }, a ', ', ': ' or ' #' in a text ends it; put each text in double quotes, "
+            "e.g. {en: \"Note: see below\", fr: \"Note : voir plus bas\"}")
+    return None
+
+
+def _indentation_hint(lines: list[str], index: int) -> tuple[tuple[int, int], str] | None:
+    """Which key a wrongly indented line seems to belong to."""
+    if index >= len(lines):
+        return None
+    line = lines[index]
+    indent = len(line) - len(line.lstrip(" "))
+    for previous in range(index - 1, -1, -1):
+        candidate = lines[previous]
+        if not candidate.strip() or candidate.lstrip().startswith("#"):
+            continue
+        other = len(candidate) - len(candidate.lstrip(" ").lstrip("- ")) if candidate.lstrip().startswith("- ") else len(candidate) - len(candidate.lstrip(" "))
+        if other != indent:
+            key = re.match(r"^\s*(?:-\s+)?([\w-]+):", candidate)
+            if key and other < indent + 2 and other > indent - 2:
+                return (index + 1, indent + 1), (
+                    f"this line is indented by {indent} spaces, but '{key.group(1)}' on line {previous + 1} by {other}: "
+                    f"it seems to belong with '{key.group(1)}'; indent it by {other} spaces (YAML reads the indentation)")
+            continue
+        return None
+    return None
 
 
 def shared_node(root: yaml.Node, text: str) -> yaml.Node | None:

@@ -8,7 +8,10 @@ every file is collected; nothing stops at the first.
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
+
+import yaml
 
 from . import format as fmt
 from . import model
@@ -49,16 +52,25 @@ def _load_site(root: Path, checklists_dir: str) -> tuple[model.Site | None, Prob
     for stray in sorted(directory.glob("*.yaml")):
         problems.add(Location(_display(root, stray)), "checklist files end in .yml, not .yaml; rename the file")
 
-    shared = _load_shared(root, directory / SHARED_FILE, problems)
+    shared, broken = _load_shared(root, directory / SHARED_FILE, problems)
     checklists: dict[str, model.Checklist] = {}
     for file in checklist_files(directory):
+        before = len(problems.errors)
         checklist = load_checklist(root, file, problems)
         if checklist is not None:
             checklists[checklist.id] = checklist
+        if len(problems.errors) > before and SLUG.match(file.stem):
+            # Its own errors are the cause; what others say of it would be guesses.
+            broken["checklist"].add(file.stem)
 
     if shared is None:
+        if checklists:
+            problems.add(Location(_display(root, directory / SHARED_FILE)), "the collections, roles and contacts that checklists "
+                         f"name were not checked: {SHARED_FILE} has errors; fix it first", "warning")
         return None, problems
-    footnotes = {checklist.id: _link_checklist(checklist, shared, checklists, problems) for checklist in checklists.values()}
+    skipped = Skipped(broken)
+    footnotes = {checklist.id: _link_checklist(checklist, shared, checklists, problems, skipped) for checklist in checklists.values()}
+    skipped.report(problems, root, directory)
     if problems.has_errors:
         return None, problems
     members: dict[str, list[model.Checklist]] = {}
@@ -82,7 +94,8 @@ def _walk(root: Path, file: Path, spec: fmt.Obj, problems: Problems):
     walk = fmt.Walk(source, problems)
     alias = shared_node(source.root, source.text)
     if alias is not None:
-        problems.add(walk.at(alias), "YAML anchors and aliases (&name, *name) are not allowed in checklists; write the value out")
+        problems.add(walk.at(alias), "YAML anchors and aliases (&name, *name) are not allowed in checklists; write the value out "
+                                     "(text that starts with & or * goes in double quotes)")
         return None, walk
     if not fmt._enter(source.root, walk, 0):
         return None, walk
@@ -90,14 +103,62 @@ def _walk(root: Path, file: Path, spec: fmt.Obj, problems: Problems):
     return (None if values is fmt.MISSING else values), walk
 
 
-def _load_shared(root: Path, file: Path, problems: Problems) -> model.Shared | None:
+class Skipped:
+    """References not checked because what they name has errors of its own.
+
+    A checklist that does not validate, or a role whose entry in _shared.yml
+    is broken, is the cause: reporting "there is no checklists/x.yml" or
+    "unknown role" about the files that name it would send editors to the
+    wrong file. Those checks are skipped, and each cause says so once.
+    """
+
+    def __init__(self, broken: dict[str, set[str]]):
+        self.broken = broken
+        self.named: dict[tuple[str, str], int] = {}
+
+    def covers(self, what: str, identifier: str) -> bool:
+        if identifier in self.broken.get(what, ()):
+            self.named[(what, identifier)] = self.named.get((what, identifier), 0) + 1
+            return True
+        return False
+
+    def report(self, problems: Problems, root: Path, directory: Path) -> None:
+        for (what, identifier), count in sorted(self.named.items()):
+            where = (_display(root, directory / f"{identifier}.yml") if what == "checklist"
+                     else _display(root, directory / SHARED_FILE))
+            times = "once" if count == 1 else f"{count} times"
+            problems.add(Location(where), f"the {what} '{identifier}' is named {times} elsewhere; those references were not "
+                         "checked because of the errors above: fix them first", "warning")
+
+
+def _entry_ids(source: SourceFile | None) -> dict[str, set[str]]:
+    """The ids written in each list of _shared.yml, valid or not (from the nodes)."""
+    found: dict[str, set[str]] = {"collection": set(), "role": set(), "contact": set()}
+    root = source.root if source is not None else None
+    if not isinstance(root, yaml.MappingNode):
+        return found
+    for key_node, value_node in root.value:
+        what = {"collections": "collection", "roles": "role", "contacts": "contact"}.get(getattr(key_node, "value", None))
+        if what is None or not isinstance(value_node, yaml.SequenceNode):
+            continue
+        for entry in value_node.value:
+            if isinstance(entry, yaml.MappingNode):
+                for k, v in entry.value:
+                    if getattr(k, "value", None) == "id" and isinstance(v, yaml.ScalarNode):
+                        found[what].add(v.value)
+    return found
+
+
+def _load_shared(root: Path, file: Path, problems: Problems) -> tuple[model.Shared | None, dict[str, set[str]]]:
+    """The shared definitions, and the ids of entries written but broken."""
     display = _display(root, file)
+    broken: dict[str, set[str]] = {"collection": set(), "role": set(), "contact": set(), "checklist": set()}
     if not file.exists():
         problems.add(Location(display), f"{SHARED_FILE} is missing: it defines the collections, roles and contacts that checklists name")
-        return None
+        return None, broken
     values, walk = _walk(root, file, fmt.SHARED, problems)
     if values is None:
-        return None
+        return None, broken
     shared = model.Shared(display)
     for key, target in (("collections", shared.collections), ("roles", shared.roles), ("contacts", shared.contacts)):
         for entry in values.get(key, []):
@@ -106,7 +167,10 @@ def _load_shared(root: Path, file: Path, problems: Problems) -> model.Shared | N
             if entry.id in target:
                 problems.add(entry.location, f"the {key[:-1]} id '{entry.id}' is defined twice (first at line {target[entry.id].location.line})")
             target[entry.id] = entry
-    return shared
+    written = _entry_ids(walk.source if walk else None)
+    for what, table in (("collection", shared.collections), ("role", shared.roles), ("contact", shared.contacts)):
+        broken[what] = written[what] - set(table)
+    return shared, broken
 
 
 def load_checklist(root: Path, file: Path, problems: Problems) -> model.Checklist | None:
@@ -159,12 +223,13 @@ def _check_ids(checklist: model.Checklist, problems: Problems) -> None:
         footnotes[note.id] = note.location
 
 
-def _link_checklist(checklist: model.Checklist, shared: model.Shared, checklists: dict[str, model.Checklist], problems: Problems) -> model.Footnotes:
+def _link_checklist(checklist: model.Checklist, shared: model.Shared, checklists: dict[str, model.Checklist],
+                    problems: Problems, skipped: Skipped) -> model.Footnotes:
     """Resolve every reference of ``checklist``; return its footnotes' numbers and first referrers."""
     def resolve(ref: model.Ref | None, table: dict, what: str, where: str) -> None:
-        if ref is not None and ref.id not in table:
+        if ref is not None and ref.id not in table and not skipped.covers(what, ref.id):
             known = ", ".join(sorted(table)) or "none yet"
-            problems.add(ref.location, f"unknown {what} '{ref.id}'; {where} defines: {known}")
+            problems.add(ref.location, f"unknown {what} '{ref.id}'{did_you_mean(ref.id, table)}; {where} defines: {known}")
 
     resolve(checklist.collection, shared.collections, "collection", "_shared.yml")
     resolve(checklist.audience, shared.roles, "role", "_shared.yml")
@@ -192,23 +257,37 @@ def _link_checklist(checklist: model.Checklist, shared: model.Shared, checklists
             target = checklists.get(link.checklist.id)
             if target is None:
                 resolve(link.checklist, checklists, "checklist", "checklists/")
-            elif link.anchor is not None and link.anchor.id not in target.anchors():
-                problems.add(link.anchor.location, f"'{link.anchor.id}' is not a section, step or sub-item of checklist '{target.id}'")
+            elif link.anchor is not None and link.anchor.id not in target.anchors() and not skipped.covers("checklist", target.id):
+                problems.add(link.anchor.location, f"'{link.anchor.id}' is not a section, step or sub-item of checklist "
+                             f"'{target.id}'{did_you_mean(link.anchor.id, target.anchors())}")
     for lang, target, location in checklist.markdown_links:
-        _check_internal_link(target, checklist, checklists, location, problems)
+        _check_internal_link(target, checklist, checklists, location, problems, skipped)
     return model.Footnotes({note: number for number, note in enumerate(first_referrer, 1)}, first_referrer)
 
 
-def _check_internal_link(target: str, checklist: model.Checklist, checklists: dict[str, model.Checklist], location: Location, problems: Problems) -> None:
+def _check_internal_link(target: str, checklist: model.Checklist, checklists: dict[str, model.Checklist],
+                         location: Location, problems: Problems, skipped: Skipped) -> None:
     same_page = SAME_PAGE_LINK.match(target)
     if same_page:
-        if same_page.group(1) not in checklist.anchors():
-            problems.add(location, f"link to '#{same_page.group(1)}': no section, step or sub-item of this checklist has that id")
+        anchor = same_page.group(1)
+        if anchor not in checklist.anchors() and not skipped.covers("checklist", checklist.id):
+            problems.add(location, f"link to '#{anchor}': no section, step or sub-item of this checklist has that id"
+                         f"{did_you_mean(anchor, checklist.anchors())}")
         return
     other = CHECKLIST_LINK.match(target)
     if other:
         identifier, anchor = other.groups()
+        if skipped.covers("checklist", identifier):
+            return
         if identifier not in checklists:
-            problems.add(location, f"link to checklist '{identifier}': there is no checklists/{identifier}.yml")
+            problems.add(location, f"link to checklist '{identifier}': there is no checklists/{identifier}.yml"
+                         f"{did_you_mean(identifier, checklists)}")
         elif anchor and anchor not in checklists[identifier].anchors():
-            problems.add(location, f"link to '{target}': checklist '{identifier}' has no section, step or sub-item '{anchor}'")
+            problems.add(location, f"link to '{target}': checklist '{identifier}' has no section, step or sub-item '{anchor}'"
+                         f"{did_you_mean(anchor, checklists[identifier].anchors())}")
+
+
+def did_you_mean(written: str, known) -> str:
+    """"; did you mean 'x'?" for the closest known id, or nothing."""
+    close = difflib.get_close_matches(written, sorted(known), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
