@@ -1,0 +1,56 @@
+"""Cross-file checks: every problem at its cause, none invented about files that are fine."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from helpcentre.validate import load_site
+
+FIXTURE = Path(__file__).parent / "golden" / "every-feature" / "checklists"
+
+
+def project(tmp_path: Path, **files: str) -> Path:
+    checklists = tmp_path / "checklists"
+    shutil.copytree(FIXTURE, checklists)
+    for name, text in files.items():
+        (checklists / name.replace("_yml", ".yml")).write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def errors_by_file(problems) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for problem in problems.errors:
+        found.setdefault(problem.location.path, []).append(problem.message)
+    return found
+
+
+def test_a_checklist_that_cannot_be_read_causes_no_errors_in_the_files_linking_to_it(tmp_path):
+    site, problems = load_site(project(tmp_path, **{"first-setup_yml": "collection: onboarding\ntitle: {en: x, fr: y\n"}))
+    assert site is None
+    assert set(errors_by_file(problems)) == {"checklists/first-setup.yml"}, problems.report()
+    skipped = [p for p in problems.items if p.severity == "warning"]
+    assert len(skipped) == 1 and "'first-setup' is named 2 times elsewhere" in skipped[0].message
+    assert problems.sorted()[0].severity == "error"  # causes first
+
+
+def test_a_checklist_with_a_bad_field_causes_no_anchor_errors_elsewhere(tmp_path):
+    text = (FIXTURE / "first-setup.yml").read_text(encoding="utf-8").replace("qualifier: under", "qualifier: sous", 1)
+    site, problems = load_site(project(tmp_path, **{"first-setup_yml": text}))
+    assert list(errors_by_file(problems)) == ["checklists/first-setup.yml"], problems.report()
+    assert "'sous' is not a known qualifier" in problems.report()
+
+
+def test_a_broken_shared_entry_causes_no_unknown_role_errors(tmp_path):
+    shared = (FIXTURE / "_shared.yml").read_text(encoding="utf-8")
+    shared = shared.replace("roles:\n", "roles:\n  - id: reviewer\n    name: {en: Reviewer}\n", 1)
+    add_user = (FIXTURE / "add-user.yml").read_text(encoding="utf-8").replace("role: admin", "role: reviewer")
+    site, problems = load_site(project(tmp_path, _shared_yml=shared, **{"add-user_yml": add_user}))
+    assert set(errors_by_file(problems)) == {"checklists/_shared.yml"}, problems.report()
+    assert "the role 'reviewer' is named once elsewhere" in problems.report()
+
+
+def test_a_mistyped_reference_gets_did_you_mean(tmp_path):
+    add_user = (FIXTURE / "add-user.yml").read_text(encoding="utf-8").replace("contacts: [mailbox]", "contacts: [mailbx]")
+    site, problems = load_site(project(tmp_path, **{"add-user_yml": add_user}))
+    assert "unknown contact 'mailbx'; did you mean 'mailbox'?" in problems.report()
