@@ -41,6 +41,7 @@ $(READY): requirements.txt pyproject.toml
 	@touch $@
 
 serve: $(READY)
+	@$(BIN)/python scripts/port_free.py $(HOST) $(PORT)
 	$(BIN)/mkdocs serve --strict --livereload --dev-addr $(HOST):$(PORT)
 
 build: $(READY)
@@ -64,19 +65,20 @@ check-parity: $(READY)
 lint: $(READY)
 	$(BIN)/python -m helpcentre.lint $(LINT_ARGS)
 
-# Environment passes through: BENCH_N, BENCH_QUICK, BENCH_JSON and the rest (see scripts/bench.py).
+# Environment passes through: BENCH_N, BENCH_QUICK, BENCH_JSON and the rest (see bench/README.md).
+# The measuring code lives outside the product, in bench/ at the top level.
 bench: $(READY)
-	$(BIN)/python scripts/bench.py
+	PYTHONPATH=$(CURDIR)/scripts:$(CURDIR) $(BIN)/python -m bench
 
 # The feedback service reads site/feedback-manifest.json, written by the build.
 # Preview with the form in another terminal: FEEDBACK_ENDPOINT=http://127.0.0.1:$(FEEDBACK_PORT) make serve
 feedback: $(READY)
 	FEEDBACK_ENDPOINT=http://$(HOST):$(FEEDBACK_PORT) $(BIN)/mkdocs build --strict --site-dir site
-	$(BIN)/python -m helpcentre.feedback serve --host $(HOST) --port $(FEEDBACK_PORT) \
+	$(BIN)/python -m helpcentre_feedback serve --host $(HOST) --port $(FEEDBACK_PORT) \
 	  --db $(FEEDBACK_DB) --manifest site/feedback-manifest.json --site-url http://$(HOST):$(PORT)/
 
 feedback-report: $(READY)
-	$(BIN)/python -m helpcentre.feedback report --db $(FEEDBACK_DB) \
+	$(BIN)/python -m helpcentre_feedback report --db $(FEEDBACK_DB) \
 	  --csv var/feedback-report.csv --html var/feedback-report.html
 
 lock: $(READY)

@@ -11,6 +11,9 @@ is short and hands its one job to a helper below:
   MkDocs collects files (real files: the i18n plugin crashes on in-memory
   pages and drops files outside ``docs_dir``);
 * ``on_serve`` — watch what the preview must follow (:class:`Watcher`);
+  while previewing, content with errors does not stop the server: the
+  last good pages stay, each showing the located problems
+  (:func:`problems_banner`), until the next good save;
 * ``on_page_markdown`` — escape titles and descriptions (:func:`escape_meta`),
   append the collections to the home page;
 * ``on_page_context`` — what the feedback widget shows (:func:`feedback_widget`);
@@ -28,6 +31,7 @@ fingerprint of the inputs.
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 from markupsafe import Markup, escape
@@ -99,11 +103,18 @@ class HelpCentrePlugin(BasePlugin[HelpCentreConfig]):
         """This build's checked site and renderer, set in on_config and on_pre_build:
         page events (once per page and language) read it instead of asking the core."""
         self.not_found = NotFoundPages()
+        self.previewing = False
+        self.problems = None
+        """While previewing: the problems of the content as last saved, when it has errors."""
 
     # -- events, each one job -------------------------------------------------
+    def on_startup(self, command, dirty):
+        self.previewing = command == "serve"
+
     def on_config(self, config):
         self.result = self._run(config, write=False)
-        give_each_language_its_nav(config, self.result.site)
+        if self.result is not None:
+            give_each_language_its_nav(config, self.result.site)
         return config
 
     def on_pre_build(self, config):
@@ -115,13 +126,18 @@ class HelpCentrePlugin(BasePlugin[HelpCentreConfig]):
 
     def on_page_markdown(self, markdown, page, config, files):
         escape_meta(page)
-        if page.meta.get("helpcentre") == "collections":
+        if page.meta.get("helpcentre") == "collections" and self.result is not None:
             stem = page.file.src_uri.rsplit(".", 2)[0]
             return markdown.rstrip() + "\n\n" + self.result.renderer.home_block(current_language(config), stem)
         return markdown
 
+    def on_page_content(self, html, page, config, files):
+        if self.problems is not None:
+            return problems_banner(self.problems, current_language(config)) + html
+        return html
+
     def on_page_context(self, context, page, config, nav):
-        if page.meta.get("hc_page_id"):
+        if page.meta.get("hc_page_id") and self.result is not None:
             page.meta["hc_feedback"] = feedback_widget(self.result, page.meta["hc_page_id"], current_language(config))
         return context
 
@@ -137,21 +153,51 @@ class HelpCentrePlugin(BasePlugin[HelpCentreConfig]):
 
     def on_post_build(self, config):
         self.not_found.keep_each_language(config)
-        if self.result.renderer.feedback_endpoint:  # only a site with a service has one to describe
+        if self.result is not None and self.result.renderer.feedback_endpoint:  # only a site with a service has one to describe
             write_manifest(Path(config.site_dir), self.result)
 
     # -- the core ---------------------------------------------------------------
-    def _run(self, config, write: bool) -> Result:
+    def _run(self, config, write: bool) -> Result | None:
         try:
             result = (generate if write else render)(project_of(config, self.config))
         except NotOurFolder as error:
             raise PluginError(str(error)) from None
-        if result.site is None:
+        if result.site is not None:
+            self.problems = None
+            return result
+        if not self.previewing:
             raise PluginError(result.problems.summary())
-        return result
+        # A failed build would leave `mkdocs serve` waiting forever for a good
+        # one, and the browser with it: keep the last good pages, say why.
+        if self.problems is None or self.problems.report() != result.problems.report():
+            # Printed, not logged: in --strict, a logged error would abort the
+            # build, which is what this avoids. Once per change, not per language.
+            print(result.problems.summary(), file=sys.stderr, flush=True)
+        self.problems = result.problems
+        return self.result
 
 
 # -- helpers ----------------------------------------------------------------------
+
+_BANNER = {
+    "en": ("The help centre’s content has problems",
+           "This preview shows the last version that had none. Fix these, save, and the page comes back:"),
+    "fr": ("Le contenu du centre d’aide a des problèmes",
+           "Cet aperçu montre la dernière version qui n’en avait pas. Corrigez-les et enregistrez\u00a0: la page reviendra."),
+}
+
+
+def problems_banner(problems, lang: str) -> str:
+    """The located problems at the top of every page of the preview (never in a real build).
+
+    role="alert" so a screen reader says it at once; the messages are the
+    validator's, in English, marked so.
+    """
+    title, advice = _BANNER.get(lang, _BANNER["en"])
+    items = "".join(f"<li><code>{escape(str(problem))}</code></li>" for problem in problems.sorted())
+    return (f'<div class="admonition failure hc-build-problems" role="alert"><p class="admonition-title">{escape(title)}</p>'
+            f'<p>{escape(advice)}</p><ul lang="en">{items}</ul></div>\n')
+
 
 def current_language(config) -> str:
     plugin = config.plugins.get("i18n")

@@ -89,3 +89,56 @@ def test_saving_a_checklist_rebuilds_once_and_shows_the_change(tmp_path):
         assert "Edited 3." in server.get("feedback/thanks/")
     finally:
         server.stop()
+
+
+FIXTURE = Path(__file__).parent / "golden" / "every-feature" / "checklists"
+FIXTURE_PAGE = "help/onboarding/first-setup/"
+
+
+def test_a_broken_save_answers_at_once_with_the_problems_and_comes_back(tmp_path):
+    """The preview never waits for a good build: each page shows the located
+    problems (both languages) over the last good version, until the next good save."""
+    project = copy_project(tmp_path / "project", checklists=FIXTURE)
+    server = Server(project)
+    try:
+        server.wait_for("Serving on")
+        checklist = project / "checklists" / "first-setup.yml"
+        good = checklist.read_text(encoding="utf-8")
+        checklist.write_text(good.replace("qualifier: under", "qualifier: sous", 1), encoding="utf-8")
+        server.wait_for("Reloading browsers", times=1)
+        started = time.monotonic()
+        english, french = server.get(FIXTURE_PAGE), server.get("fr/" + FIXTURE_PAGE)
+        assert time.monotonic() - started < 10
+        for page, heading in ((english, "content has problems"), (french, "a des problèmes")):
+            assert heading in page
+            assert "checklists/first-setup.yml:" in page and "is not a known qualifier" in page
+            assert 'role="alert"' in page
+        assert "First setup" in english  # the last good version stays readable
+        checklist.write_text(good, encoding="utf-8")
+        server.wait_for("Reloading browsers", times=2)
+        assert "content has problems" not in server.get(FIXTURE_PAGE)
+    finally:
+        server.stop()
+
+
+def test_the_checklists_folder_is_seen_again_after_it_is_moved_away_and_back(tmp_path):
+    project = copy_project(tmp_path / "project", checklists=FIXTURE)
+    server = Server(project)
+    try:
+        server.wait_for("Serving on")
+        checklists = project / "checklists"
+        aside = project / "checklists-aside"
+        checklists.rename(aside)
+        time.sleep(2)
+        aside.rename(checklists)
+        reloads = server.count("Reloading browsers")
+        checklist = checklists / "first-setup.yml"
+        time.sleep(2)
+        checklist.write_text(checklist.read_text(encoding="utf-8").replace("en: First setup", "en: First setup again", 1), encoding="utf-8")
+        deadline = time.monotonic() + 60
+        while "First setup again" not in server.get(FIXTURE_PAGE):
+            assert time.monotonic() < deadline, "the edit after the folder came back was never built:\n" + "\n".join(server.lines[-30:])
+            time.sleep(0.5)
+        assert server.count("Reloading browsers") > reloads
+    finally:
+        server.stop()
