@@ -137,6 +137,7 @@ class HelpCentrePlugin(BasePlugin[HelpCentreConfig]):
         return html
 
     def on_page_context(self, context, page, config, nav):
+        keep_neighbours_in_collection(page)
         if page.meta.get("hc_page_id") and self.result is not None:
             page.meta["hc_feedback"] = feedback_widget(self.result, page.meta["hc_page_id"], current_language(config))
         return context
@@ -220,6 +221,15 @@ def give_each_language_its_nav(config, site) -> None:
     for language in plugin.config.languages:
         if language.locale in LANGUAGES:
             language.nav = base_nav[:1] + nav_sections(site, language.locale) + base_nav[1:]
+
+
+def keep_neighbours_in_collection(page) -> None:
+    """Previous/next (Material's footer) stay within the page's own section:
+    from an article, the next link never jumps into another collection."""
+    for attribute in ("previous_page", "next_page"):
+        neighbour = getattr(page, attribute, None)
+        if neighbour is not None and neighbour.parent is not page.parent:
+            setattr(page, attribute, None)
 
 
 def escape_meta(page) -> None:

@@ -180,9 +180,11 @@ class Renderer:
         steps = context["steps"]
         context["first_referrer"] = _first_referrers_on(step)
         context["local_anchors"] = {step.id, *(item.id for item in step.items)}
+        section = next(section for section in checklist.sections if step in section.steps)
         return self.env.get_template("step.md.j2").render(
             **context,
             step=step,
+            section=section,
             previous=steps[index - 1] if index > 0 else None,
             next=steps[index + 1] if index + 1 < len(steps) else None,
         )
