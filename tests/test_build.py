@@ -262,10 +262,10 @@ def test_each_page_carries_only_its_own_collection_in_the_navigation(tmp_path):
     expanded, each page would link every article of the help centre, and page
     weight, build time and link checks would grow as N x N. A page carries its
     own collection's articles and the other collections' index pages only."""
-    from helpcentre import benchdata
+    from bench import synthetic
 
     project = copy_project(tmp_path / "project")
-    benchdata.write_site(project / "checklists", 6)  # three collections of two
+    synthetic.write_site(project / "checklists", 6)  # three collections of two
     site = tmp_path / "site"
     result = mkdocs_build(project, site)
     assert result.returncode == 0, result.stderr

@@ -38,7 +38,7 @@ def live(tmp_path_factory):
     db = base / "feedback.sqlite3"
     log = open(base / "service.log", "wb")
     service = subprocess.Popen(
-        [sys.executable, "-m", "helpcentre.feedback", "serve", "--host", "127.0.0.1", "--port", str(port),
+        [sys.executable, "-m", "helpcentre_feedback", "serve", "--host", "127.0.0.1", "--port", str(port),
          "--db", f"sqlite:///{db}", "--manifest", str(site / "feedback-manifest.json"), "--site-url", site_url],
         cwd=ROOT, env={"PYTHONPATH": str(SCRIPTS), "PATH": "/usr/bin:/bin"}, stdout=log, stderr=log,
     )

@@ -22,36 +22,7 @@ re-reading every page for those would cost both. So each page is read once,
 here (:mod:`.scan`: C regular expressions, no tree), collecting ids and links
 in the same pass; resolving is memoized per folder.
 
-Measured with ``python -m helpcentre.links.bench`` (2 cores, shared with
-other work: best and median of 9 runs, each a fresh process, end to end: our
-run includes reading the checklists to name the YAML lines) on a synthetic
-site of 60 articles a language with their guided step pages (498 HTML pages,
-about 47,500 links, 25 MB), into which the benchmark injects 40 faults: links
-to missing pages, to missing anchors (other page and same page), missing
-scripts, French pages linking to English ones, malformed ``tel:`` links,
-pages without a twin. The truth comes from an oracle sharing no code with
-the checker (``html.parser`` and ``urljoin``).
-
-==================  ===============  ============  ==============  ===============
-checker             best / median    broken files  language, twin  false positives
-                                     and anchors   and tel faults
-==================  ===============  ============  ==============  ===============
-helpcentre.links    0.82 s / 1.01 s  28 of 28      12 of 12        0
-lychee 0.24.2       1.17 s / 1.29 s  21 of 28      not looked for  0
-==================  ===============  ============  ==============  ===============
-
-lychee's 7 misses are the missing ``<script src>`` files: it does not follow
-them. On the same site as the templates built it before guided pages'
-links were fixed (2,188 broken links: every page had problems, so every
-page's lines were looked up and every checklist read), ours found all
-2,188 and lychee 2,181 (the same 7 scripts), neither with a false positive,
-in 1.08 s (ours) and 1.01 s (lychee) at best: within 1.1× even there. Reading a page is about 1.3 ms here, one process per
-core from 150 pages up; resolving is memoized after leading ``../`` are
-applied, so a navigation link is resolved once per folder depth.
-
-The decision: no lychee inside (it would add its own run to ours and still
-leave twins, languages and YAML lines to us). It stays a good second
-opinion: ``bench`` runs both and compares.
+Measured against lychee and the other peers: ``bench/linkcheck.py`` (``python -m bench links``).
 """
 
 from __future__ import annotations

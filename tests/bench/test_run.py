@@ -1,0 +1,66 @@
+"""`make bench` (``python -m bench``, :mod:`bench.run`) works: a tiny run (N=4, quick) writes every key with sane types.
+
+No time is asserted anywhere: on a shared machine only the benchmark's own
+medians and ratios mean something, and they are for people to read.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from bench import synthetic
+from conftest import ROOT, SCRIPTS
+
+NUMBERS = (
+    "validate_s", "yaml_floor_s", "validate_ratio", "build_s", "plain_build_s", "build_ratio", "rebuild_one_s",
+    "linkcheck_s", "feedback_rps", "feedback_p50_ms", "feedback_p99_ms",
+)
+COUNTS = ("files_rewritten_one", "linkcheck_false_positives", "feedback_lost", "page_css_bytes", "page_js_bytes_ours")
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory) -> dict:
+    out = tmp_path_factory.mktemp("bench") / "bench.json"
+    env = {**os.environ, "PYTHONPATH": f"{SCRIPTS}{os.pathsep}{ROOT}", "NO_MKDOCS_2_WARNING": "1", "BENCH_N": "4", "BENCH_QUICK": "1",
+           "BENCH_JSON": str(out), "BENCH_PEERS": "lychee", "BENCH_FEEDBACK_S": "1"}
+    env.pop("BENCH_KEEP", None)
+    result = subprocess.run([sys.executable, "-m", "bench"], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-4000:]
+    assert "| measure |" in result.stdout
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def test_bench_writes_every_key_with_sane_types(results):
+    for key in NUMBERS:
+        assert isinstance(results[key], (int, float)) and results[key] > 0, key
+    for key in COUNTS:
+        assert isinstance(results[key], int) and results[key] >= 0, key
+    assert isinstance(results["linkcheck_recall"], float)
+    assert set(results["peak_rss_mb"]) >= {"build", "validate"}
+    assert all(value > 0 for value in results["peak_rss_mb"].values())
+    assert results["machine"]["cores"] >= 1 and results["machine"]["memory_gib"] > 0
+    assert {"python", "mkdocs", "material", "i18n", "pyyaml", "libyaml", "lychee"} <= set(results["versions"])
+    assert isinstance(results["versions"]["libyaml"], bool)
+    assert set(results["peers"]) == {"lychee"}
+    lychee = results["peers"]["lychee"]
+    assert "skipped" in lychee or {"time_s", "recall", "false_positives"} <= set(lychee)
+
+
+def test_bench_checks_links_and_feedback_without_loss(results):
+    assert results["linkcheck_recall"] == 1.0
+    assert results["linkcheck_false_positives"] == 0
+    assert results["feedback_lost"] == 0
+    assert results["page_js_bytes_ours"] == 0
+    assert results["page_css_bytes"] > 0
+
+
+def test_one_edit_rewrites_only_the_pages_of_that_checklist(results):
+    # Every step of one checklist reworded: its article and each guided page, in both
+    # languages; its comment page holds only its title and stays as it was.
+    assert results["files_rewritten_one"] == 2 * (1 + synthetic.STEPS_PER_CHECKLIST)

@@ -1,1 +1,0 @@
-"""Tests of the feedback service (a package, so its conftest never shadows tests/conftest.py)."""
