@@ -3,9 +3,17 @@
 Both languages spell out one to nine and use digits from 10 (Canadian Press
 and the Translation Bureau agree): "under 30 minutes", "within two business
 days" / « moins de 30 minutes », « dans un délai de deux jours ouvrables ».
+
+French templates are written with the full words (« moins de {} », « en aussi
+peu que {} ») and every worded phrase goes through :func:`elide`, so whatever
+fills them reads « moins d’une heure », « en aussi peu qu’un jour », while
+« moins de huit heures » and « moins de 11 heures » keep their *de*: *huit*
+has an aspirated h and *onze* never takes elision.
 """
 
 from __future__ import annotations
+
+import re
 
 from .model import Duration
 
@@ -32,7 +40,7 @@ _QUALIFIERS = {
         "within": "within {}", "usually-within": "usually within {}", "as-little-as": "as little as {}",
     },
     "fr": {
-        "exactly": "{}", "under": "moins de {}", "about": "environ {}", "up-to": "jusqu’à {}",
+        "exactly": "{}", "under": "moins de {}", "about": "environ {}", "up-to": "jusque à {}",
         "within": "dans un délai de {}", "usually-within": "généralement dans un délai de {}",
         "as-little-as": "en aussi peu que {}",
     },
@@ -61,6 +69,43 @@ def quantity(amount: int, unit: str, lang: str) -> str:
     return f"{number(amount, lang, feminine)}\u00a0{noun}" if amount >= 10 else f"{number(amount, lang, feminine)} {noun}"
 
 
+# French words that drop their final e before a vowel or a mute h (de → d’,
+# que → qu’, jusque → jusqu’…). Articles and pronouns (le, la, je, se…) are left
+# out on purpose: no template puts them before a quantity, and before a
+# numeral they do not elide (« le un », « la une »).
+_ELIDABLE = ("de", "que", "jusque", "lorsque", "puisque", "quoique", "ne")
+
+# Words that begin with a vowel sound but refuse elision: the aspirated h of
+# « huit » (« de huit jours ») and « onze » (« de onze jours »), with their
+# derivatives; then a few common aspirated-h words a future template might meet.
+_NO_ELISION = frozenset("""
+huit huitième huitièmes huitaine huitaines onze onzième onzièmes oui
+hausse haut haute hauteur hors hâte hasard héros honte hameau
+""".split())
+
+_VOWELS = "aàâäeéèêëiîïoôöuùûüyœæh"
+_ELISION = re.compile(
+    r"\b(" + "|".join(_ELIDABLE) + r")[ \u00a0]+(?=([" + _VOWELS + r"][\w’-]*))",
+    re.IGNORECASE,
+)
+
+
+def elide(text: str) -> str:
+    """French elision before a vowel or a mute h, with the typographic apostrophe.
+
+    « moins de une heure » → « moins d’une heure », « en aussi peu que un jour »
+    → « en aussi peu qu’un jour »; « moins de huit heures » and « de 11 jours »
+    stay as they are. Only the words of ``_ELIDABLE`` are touched.
+    """
+    def replace(match: re.Match) -> str:
+        word, following = match.group(1), match.group(2)
+        if following.lower() in _NO_ELISION:
+            return match.group(0)
+        return word[:-1] + "’"
+    return _ELISION.sub(replace, text)
+
+
 def duration(value: Duration, lang: str) -> str:
     """'usually within two business days' / « généralement dans un délai de deux jours ouvrables »."""
-    return _QUALIFIERS[lang][value.qualifier].format(quantity(value.amount, value.unit, lang))
+    phrase = _QUALIFIERS[lang][value.qualifier].format(quantity(value.amount, value.unit, lang))
+    return elide(phrase) if lang == "fr" else phrase
