@@ -39,11 +39,10 @@ from mkdocs.config import base, config_options
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
-from helpcentre import LANGUAGES, wording
+from helpcentre import LANGUAGES
 from helpcentre.manifest import FILE_NAME as MANIFEST_FILE, feedback_manifest
 from helpcentre.paths import GENERATED_DIR, nav_sections
 from helpcentre.pipeline import Project, Result, generate, render
-from helpcentre.typography import apply as typeset
 from helpcentre.write import NotOurFolder
 
 
@@ -61,13 +60,18 @@ class HelpCentreConfig(base.Config):
     """Address the "Did this answer your question?" form posts to. Unset: the
     widget shows how to reach support instead of a form that goes nowhere."""
 
+    support_contact = config_options.Optional(config_options.Type(str))
+    """The help centre's own support: the id of a contact in _shared.yml. The
+    feedback box, the comment pages and the 404 pages name it (never an
+    article's first contact, which may be a regulator)."""
+
 
 def project_of(config, options: HelpCentreConfig) -> Project:
     """Where this build's inputs and outputs are, for the core."""
     root = Path(config.config_file_path).resolve().parent
     docs = Path(config.docs_dir).resolve()
     return Project(root, options.checklists_dir, docs.relative_to(root).as_posix(), options.templates_dir,
-                   options.feedback_endpoint or None, config.site_url or None)
+                   options.feedback_endpoint or None, config.site_url or None, options.support_contact)
 
 
 def read_project(root: Path) -> Project:
@@ -92,7 +96,8 @@ def read_project(root: Path) -> Project:
         raise PluginError("mkdocs.yml: " + "; ".join(f"plugins.helpcentre.{key}: {error}" for key, error in failed))
     site_url = raw.get("site_url")
     return Project(root, options.checklists_dir, str(raw.get("docs_dir") or "docs"), options.templates_dir,
-                   options.feedback_endpoint or None, site_url if isinstance(site_url, str) else None)
+                   options.feedback_endpoint or None, site_url if isinstance(site_url, str) else None,
+                   options.support_contact)
 
 
 class HelpCentrePlugin(BasePlugin[HelpCentreConfig]):
@@ -115,6 +120,8 @@ class HelpCentrePlugin(BasePlugin[HelpCentreConfig]):
         self.result = self._run(config, write=False)
         if self.result is not None:
             give_each_language_its_nav(config, self.result.site)
+            # For the theme's own templates (404.html): the site's support, in this build's language.
+            config.extra["hc_support"] = self.result.renderer.support(current_language(config))
         return config
 
     def on_pre_build(self, config):
@@ -251,17 +258,13 @@ def escape_meta(page) -> None:
 def feedback_widget(result: Result, page_id: str, lang: str) -> dict:
     """What ``overrides/partials/feedback.html`` needs for one article."""
     checklist = result.site.checklists.get(page_id)
-    contact = None
-    if checklist is not None and checklist.contacts:
-        first = result.site.shared.contacts[checklist.contacts[0].id]
-        if first.phone:
-            hours = wording.ALWAYS_OPEN[lang] if first.always_open else (first.hours[lang] if first.hours else None)
-            contact = {"name": typeset(first.name[lang], lang), "phone": first.phone, "tel": first.tel, "hours": hours}
     return {
         "ui": result.renderer.strings[lang],
         "lang": lang,
         "endpoint": result.renderer.feedback_endpoint,
-        "contact": contact,
+        "support": result.renderer.support(lang),
+        # The article's own "Need help?" section already lists its contacts.
+        "page_lists_support": bool(checklist is not None and checklist.contacts),
     }
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import model
 from .paths import GENERATED_DIR
-from .problems import Problems
+from .problems import Location, Problems
 from .render import TEMPLATES_DIR, Renderer, load_strings
 from .validate import load_site
 from .write import WriteReport, write_pages
@@ -32,6 +32,8 @@ class Project:
     feedback_endpoint: str | None = None
     site_url: str | None = None
     """The published address of the site (``site_url`` in mkdocs.yml)."""
+    support_contact: str | None = None
+    """The id of the help centre's own support contact (in _shared.yml)."""
 
     @property
     def templates(self) -> Path:
@@ -79,9 +81,25 @@ def render(project: Project) -> Result:
     if strings is None:
         result = Result(None, result.problems)
     elif result.site is not None:
-        result.renderer = Renderer(result.site, project.templates, project.feedback_endpoint, strings)
+        support = _support_contact(project, result)
+        if support is not False:
+            result.renderer = Renderer(result.site, project.templates, project.feedback_endpoint, strings, support)
     _cache[project] = (fingerprint, result)
     return result
+
+
+def _support_contact(project: Project, result: Result):
+    """The site's support contact, None when unset, False (and a problem) when unknown."""
+    if not project.support_contact:
+        return None
+    contacts = result.site.shared.contacts
+    if project.support_contact in contacts:
+        return contacts[project.support_contact]
+    from .validate import did_you_mean
+    result.problems.add(Location("mkdocs.yml"), f"support_contact: '{project.support_contact}' is not a contact in "
+                        f"{result.site.shared.path}{did_you_mean(project.support_contact, contacts)}; it defines: {', '.join(sorted(contacts))}")
+    result.site = None
+    return False
 
 
 def generate(project: Project) -> Result:

@@ -75,8 +75,9 @@ class Renderer:
     """Turns a :class:`~.model.Site` into Markdown pages for every language."""
 
     def __init__(self, site: model.Site, templates_dir: Path, feedback_endpoint: str | None = None,
-                 strings: dict[str, dict[str, str]] | None = None):
+                 strings: dict[str, dict[str, str]] | None = None, support: model.Contact | None = None):
         self.site = site
+        self.support_contact = support
         self.feedback_endpoint = feedback_endpoint.rstrip("/") if feedback_endpoint else None
         if strings is None:
             problems = Problems()
@@ -104,6 +105,21 @@ class Renderer:
             css_string=lambda value: '"' + str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"',
         )
         self.env.globals.update(site=site, always_open=wording.ALWAYS_OPEN)
+
+    def support(self, lang: str) -> dict | None:
+        """The site's support contact in ``lang`` (name, phone, tel:, hours), as
+        plain text for HTML templates, which escape it; None when unset."""
+        contact = self.support_contact
+        if contact is None:
+            return None
+        hours = wording.ALWAYS_OPEN[lang] if contact.always_open else (contact.hours[lang] if contact.hours else None)
+        return {
+            "name": typography.apply(contact.name[lang], lang),
+            "phone": contact.phone,
+            "tel": contact.tel,
+            "email": contact.email,
+            "hours": typography.apply(hours, lang) if hours else None,
+        }
 
     # -- filters ---------------------------------------------------------------
     @jinja2.pass_context
@@ -197,6 +213,7 @@ class Renderer:
     def comment_page(self, checklist: model.Checklist, lang: str) -> str:
         return self.env.get_template("comment.md.j2").render(
             lang=lang, page_path=comment_path(checklist), checklist=checklist, endpoint=self.feedback_endpoint,
+            support=self.support_contact,
         )
 
     def home_block(self, lang: str, page_stem: str = "index") -> str:
