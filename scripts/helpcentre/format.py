@@ -9,6 +9,7 @@ the editor's completion and the build can never disagree.
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import re
 from dataclasses import dataclass, field
@@ -193,6 +194,25 @@ class Boolean(Kind):
 
     def schema(self):
         return {"type": "boolean"}
+
+
+@dataclass
+class Date(Kind):
+    """A calendar date written YYYY-MM-DD (YAML reads it as a date; quoted, it is text)."""
+
+    what: str = "date"
+
+    def check(self, node, walk, depth):
+        if isinstance(node, yaml.ScalarNode) and node.tag in ("tag:yaml.org,2002:timestamp", STR):
+            try:
+                return datetime.date.fromisoformat(node.value).isoformat()
+            except ValueError:
+                pass
+        walk.error(node, f"the {self.what} should be a date written YYYY-MM-DD, e.g. 2026-11-30")
+        return MISSING
+
+    def schema(self):
+        return {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
 
 
 @dataclass
@@ -595,6 +615,10 @@ CHECKLIST = Obj(
         Field("footnotes", ListOf(FOOTNOTE, 1, "the footnotes"), "Notes referred to by steps and sub-items."),
         Field("contacts", ListOf(Reference(target="contact"), 1, "the contacts"), "Support contacts shown at the end (ids in _shared.yml)."),
         Field("links", ListOf(LINK, 1, "the related links"), "Related links shown at the end."),
+        Field("modified", Date("date modified"), "When the content last changed in substance (YYYY-MM-DD): shown as "
+              "\"Date modified\" on the article. Update it with each change readers should know of."),
+        Field("review-months", Integer(1, 120, "review interval"), "Review the article at least this often (months "
+              "after 'modified'): `make lint` warns, and CI annotates, once it is due."),
     ],
 )
 

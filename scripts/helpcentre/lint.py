@@ -22,6 +22,8 @@ Warnings only: the exit status is 0 unless ``--strict``.
 from __future__ import annotations
 
 import argparse
+import calendar
+import datetime
 import os
 import re
 import sys
@@ -202,7 +204,7 @@ def lint_file(file: Path, display: str, problems: Problems, root: Path | None = 
     if source.root is None:
         return 0  # the validator says why
     spans = comment_spans(source)
-    count = 0
+    count = _review_due(source, problems)
     for text in bilingual_texts(source.root).values():
         for finding in lint_text(text):
             node = text.nodes[finding.lang]
@@ -213,6 +215,29 @@ def lint_file(file: Path, display: str, problems: Problems, root: Path | None = 
             problems.add(location, f"{finding.message} ({language}, {text.shown_path})", "warning")
             count += 1
     return count
+
+
+def _review_due(source: SourceFile, problems: Problems, today: datetime.date | None = None) -> int:
+    """A warning when the article is past its review date ('modified' + 'review-months')."""
+    if not isinstance(source.root, yaml.MappingNode):
+        return 0
+    fields = {key.value: value for key, value in source.root.value if isinstance(key, yaml.ScalarNode)}
+    modified, months = fields.get("modified"), fields.get("review-months")
+    if not isinstance(modified, yaml.ScalarNode) or not isinstance(months, yaml.ScalarNode):
+        return 0
+    try:
+        changed = datetime.date.fromisoformat(modified.value)
+        interval = int(months.value)
+    except ValueError:
+        return 0  # the validator says why
+    month = changed.month - 1 + interval
+    year, month = changed.year + month // 12, month % 12 + 1
+    due = datetime.date(year, month, min(changed.day, calendar.monthrange(year, month)[1]))
+    if (today or datetime.date.today()) < due:
+        return 0
+    problems.add(source.location(modified), f"the article is due for review since {due.isoformat()} (modified {changed.isoformat()}, "
+                 f"review every {interval} months): check it is still right, then update 'modified'", "warning")
+    return 1
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -173,6 +173,9 @@ class Checklist:
     footnotes: list[Footnote] = field(default_factory=list)
     contacts: list[Ref] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
+    modified: str | None = None
+    """ISO date of the last change readers should know of."""
+    review_months: int | None = None
     location: Location | None = None
     markdown_links: list[tuple[str, str, Location]] = field(default_factory=list)
     """(language, target, where written) of every link written inside its Markdown text."""

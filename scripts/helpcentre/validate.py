@@ -190,7 +190,7 @@ def load_checklist(root: Path, file: Path, problems: Problems) -> model.Checklis
         path=display,
         location=walk.at(walk.source.root),
         markdown_links=walk.links,
-        **{key: value for key, value in values.items()},
+        **{key.replace("-", "_"): value for key, value in values.items()},
     )
     _check_ids(checklist, problems)
     return checklist
