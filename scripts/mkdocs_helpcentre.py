@@ -31,13 +31,15 @@ fingerprint of the inputs.
 from __future__ import annotations
 
 import json
+import posixpath
+import re
 import sys
 from pathlib import Path
 
 from markupsafe import Markup, escape
 from mkdocs.config import base, config_options
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 
 from helpcentre import LANGUAGES
 from helpcentre.manifest import FILE_NAME as MANIFEST_FILE, feedback_manifest
@@ -133,6 +135,7 @@ class HelpCentrePlugin(BasePlugin[HelpCentreConfig]):
 
     def on_page_markdown(self, markdown, page, config, files):
         escape_meta(page)
+        search_only_what_readers_navigate(page)
         if page.meta.get("helpcentre") == "collections" and self.result is not None:
             stem = page.file.src_uri.rsplit(".", 2)[0]
             return markdown.rstrip() + "\n\n" + self.result.renderer.home_block(current_language(config), stem)
@@ -159,10 +162,22 @@ class HelpCentrePlugin(BasePlugin[HelpCentreConfig]):
             self.not_found.restore_switcher(config)
         return output_content
 
-    def on_post_build(self, config):
+    def on_post_page(self, output, page, config):
+        return search_in_own_language(output, current_language(config))
+
+    @event_priority(50)  # before the i18n plugin builds the other languages (-100)
+    def _post_build_each_language(self, config):
         self.not_found.keep_each_language(config)
         if self.result is not None and self.result.renderer.feedback_endpoint:  # only a site with a service has one to describe
             write_manifest(Path(config.site_dir), self.result)
+
+    @event_priority(-200)  # after the i18n plugin merged every language's search entries
+    def _post_build_whole_site(self, config):
+        i18n = config.plugins.get("i18n")
+        if not getattr(i18n, "building", False):  # the outer build, once every language is built
+            split_search_index(Path(config.site_dir))
+
+    on_post_build = CombinedEvent(_post_build_each_language, _post_build_whole_site)
 
     # -- the core ---------------------------------------------------------------
     def _run(self, config, write: bool) -> Result | None:
@@ -239,6 +254,14 @@ def keep_neighbours_in_collection(page) -> None:
             setattr(page, attribute, None)
 
 
+def search_only_what_readers_navigate(page) -> None:
+    """Readers' search covers what their navigation covers: pages kept out of
+    it (the editors' guide, thank-you and comment pages, guided step pages)
+    are left out of the search index too."""
+    if page.file.inclusion.is_not_in_nav():
+        page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
+
+
 def escape_meta(page) -> None:
     """Make the page's title and description safe wherever the theme prints them.
 
@@ -266,6 +289,57 @@ def feedback_widget(result: Result, page_id: str, lang: str) -> dict:
         # The article's own "Need help?" section already lists its contacts.
         "page_lists_support": bool(checklist is not None and checklist.contacts),
     }
+
+
+_CONFIG_SCRIPT = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S)
+
+
+def search_in_own_language(html: str, lang: str) -> str:
+    """Point a page's search at its own language's index (see split_search_index).
+
+    Material's search reads ``{base}/search/search_index.json`` and links
+    results from ``base``; the i18n plugin gives every language the site
+    root as base, hence one index for all. A French page's base becomes the
+    French root, where its own index is.
+    """
+    if lang == LANGUAGES[0]:
+        return html
+
+    def rebase(match):
+        settings = json.loads(match.group(2))
+        settings["base"] = posixpath.join(settings["base"], lang) + "/"  # a folder: URLs resolve inside it
+        return match.group(1) + json.dumps(settings) + match.group(3)
+
+    return _CONFIG_SCRIPT.sub(rebase, html, count=1)
+
+
+def split_search_index(site_dir: Path) -> None:
+    """One search index per language, each with its own stemming and stop words.
+
+    The i18n plugin merges every language into ``search/search_index.json``
+    (a French search found English pages: mkdocs-static-i18n #271). Here the
+    merged entries are sorted back: the default language's stay at the root,
+    each other language's go to ``<lang>/search/search_index.json`` with
+    addresses relative to that language's root.
+    """
+    merged_file = site_dir / "search" / "search_index.json"
+    if not merged_file.exists():
+        return
+    merged = json.loads(merged_file.read_text(encoding="utf-8"))
+    others = [lang for lang in LANGUAGES if lang != LANGUAGES[0]]
+    for lang in LANGUAGES:
+        prefix = "" if lang == LANGUAGES[0] else f"{lang}/"
+        if prefix:
+            docs = [{**doc, "location": doc["location"][len(prefix):]} for doc in merged["docs"] if doc["location"].startswith(prefix)]
+        else:
+            docs = [doc for doc in merged["docs"] if not any(doc["location"].startswith(f"{other}/") for other in others)]
+        index = {**merged, "config": {**merged["config"], "lang": [lang]}, "docs": docs}
+        target = site_dir / prefix / "search" / "search_index.json"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        sitemap = site_dir / "sitemap.xml"
+        if prefix and sitemap.exists():  # Material also reads {base}/sitemap.xml (the switcher)
+            (site_dir / prefix / "sitemap.xml").write_bytes(sitemap.read_bytes())
 
 
 def write_manifest(site_dir: Path, result: Result) -> None:
