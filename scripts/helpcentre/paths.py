@@ -56,6 +56,10 @@ def collection_path(collection: model.Collection) -> PagePath:
     return PagePath(f"{GENERATED_DIR}/{collection.id}/index")
 
 
+AZ_PATH = PagePath(f"{GENERATED_DIR}/index")
+"""Every article by title (the A–Z index), at /help/ in each language."""
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def relative(page: PagePath, target: PagePath) -> str:
     """The ``.md`` link from ``page`` to ``target`` (MkDocs resolves and checks it)."""
@@ -71,4 +75,4 @@ def nav_sections(site: model.Site, lang: str) -> list[dict[str, list[str]]]:
             + [checklist_path(checklist).markdown for checklist in site.members(collection)]
         }
         for collection in site.collections()
-    ]
+    ] + [AZ_PATH.markdown]

@@ -24,6 +24,7 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,7 +35,7 @@ from . import LANGUAGES, format as fmt, model, safety, typography, wording
 from .problems import Problems
 from .source import read_source
 from .grammar import CHECKLIST_LINK, CHECKLIST_LINK_TARGET, SAME_PAGE_LINK
-from .paths import PagePath, checklist_path, collection_path, comment_path, relative, step_path
+from .paths import AZ_PATH, PagePath, checklist_path, collection_path, comment_path, relative, step_path
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
 """The generator's templates and UI strings (``strings.yml``)."""
@@ -208,6 +209,22 @@ class Renderer:
     def collection_page(self, collection: model.Collection, lang: str) -> str:
         return self.env.get_template("collection.md.j2").render(
             lang=lang, page_path=collection_path(collection), collection=collection, members=self.site.members(collection),
+            az_link=relative(collection_path(collection), AZ_PATH),
+        )
+
+    def az_page(self, lang: str) -> str:
+        """Every article by its title in ``lang``, grouped by first letter."""
+        checklists = sorted(self.site.checklists.values(), key=lambda c: sort_key(c.title[lang]))
+        groups: dict[str, list[model.Checklist]] = {}
+        for checklist in checklists:
+            groups.setdefault(initial(checklist.title[lang]), []).append(checklist)
+        anchors = {letter: "hc-letter-" + ("0-9" if letter == "0–9" else letter.lower()) for letter in groups}
+        alphabet = ["0–9"] * ("0–9" in groups) + [chr(c) for c in range(ord("A"), ord("Z") + 1)]
+        return self.env.get_template("az.md.j2").render(
+            lang=lang, page_path=AZ_PATH,
+            letters=[(letter, anchors.get(letter)) for letter in alphabet],
+            groups=[(letter, anchors[letter], groups[letter]) for letter in sorted(groups, key=lambda l: (l != "0–9", l))],
+            collection_of={c.id: self.site.shared.collections[c.collection.id] for c in checklists},
         )
 
     def comment_page(self, checklist: model.Checklist, lang: str) -> str:
@@ -220,11 +237,12 @@ class Renderer:
         """The home page's list of collections and their articles."""
         return self.env.get_template("home.md.j2").render(
             lang=lang, page_path=PagePath(page_stem), collections=self.site.collections(),
+            az_link=relative(PagePath(page_stem), AZ_PATH),
         )
 
     def pages(self) -> dict[str, str]:
         """Every generated page: source path under ``docs/`` → Markdown."""
-        out: dict[str, str] = {}
+        out: dict[str, str] = {AZ_PATH.source(lang): self.az_page(lang) for lang in LANGUAGES}
         for collection in self.site.collections():
             for lang in LANGUAGES:
                 out[collection_path(collection).source(lang)] = self.collection_page(collection, lang)
@@ -282,6 +300,22 @@ def _markdown_url(url: str) -> str:
 def _typeset(markdown: str, lang: str) -> str:
     """The language's typography on prose, and phone numbers that never break."""
     return typography.keep_phone_numbers_whole(typography.apply(markdown, lang))
+
+
+def sort_key(title: str) -> tuple[str, str]:
+    """How an index sorts titles: letters without their accents (é with e, as
+    French dictionaries do), ligatures spelled out, case and punctuation
+    ignored; the title as written breaks ties."""
+    spelled = unicodedata.normalize("NFKD", title.replace("œ", "oe").replace("Œ", "Oe").replace("æ", "ae").replace("Æ", "Ae"))
+    letters = "".join(c for c in spelled if not unicodedata.combining(c)).casefold()
+    return re.sub(r"[^\w ]+", "", letters).strip(), title
+
+
+def initial(title: str) -> str:
+    """The letter a title is filed under: A to Z, or 0–9."""
+    key = sort_key(title)[0]
+    first = key[:1].upper()
+    return first if "A" <= first <= "Z" else "0–9"
 
 
 def _first_referrers_on(step: model.Step) -> dict[str, str]:
