@@ -122,8 +122,11 @@ class HelpCentrePlugin(BasePlugin[HelpCentreConfig]):
         self.result = self._run(config, write=False)
         if self.result is not None:
             give_each_language_its_nav(config, self.result.site)
-            # For the theme's own templates (404.html): the site's support, in this build's language.
+            # For the theme's own templates (404.html, the header's search): the site's
+            # support in this build's language, and the service that searches without script.
             config.extra["hc_support"] = self.result.renderer.support(current_language(config))
+            endpoint = self.result.renderer.feedback_endpoint
+            config.extra["hc_search"] = f"{endpoint}/search" if endpoint else None
         return config
 
     def on_pre_build(self, config):
