@@ -63,11 +63,15 @@ def check_links(
     external_options=None,
     exclude: tuple[str, ...] = (),
     sleep=None,
+    project=None,
 ) -> Outcome:
-    """Check the site built in ``site_dir`` (``root``: the project, for YAML locations)."""
-    if root is not None:
+    """Check the site built in ``site_dir`` (``root``: the project, for YAML locations;
+    ``project``: its settings when already read with ``read_project``)."""
+    settings = project
+    if settings is None and root is not None:
         from mkdocs_helpcentre import read_project  # mkdocs.yml is read in one place, the edge
-    settings = read_project(root) if root is not None else None
+
+        settings = read_project(root)
     built = BuiltSite.load(site_dir, site_url)
     if built.site_url is None and settings is not None:
         built.site_url = settings.site_url
