@@ -1,9 +1,10 @@
 """Findings → the lines an editor reads: each problem once, where it was written.
 
-A link an editor wrote in a checklist is reported at its YAML line, once,
-with the pages it breaks on (a related link shows on both language pages, a
-step's text on the checklist and its guided step page). A link in a
-hand-written page is reported at its Markdown line. A link the templates
+A link an editor wrote in a checklist (or in ``_shared.yml``) is reported at
+its YAML line, once, with the pages it breaks on (a related link shows on
+both language pages, a step's text on the checklist and its guided step
+page); one written in the UI strings at its line of ``strings.yml``. A link
+in a hand-written page is reported at its Markdown line. A link the templates
 write is reported once per address as written, at the first page and line it
 is on, with how many other pages have it. Page-level problems (a missing
 twin, the sitemap, the feedback manifest) name the file.
@@ -21,13 +22,16 @@ from .scan import tag_offsets
 
 MAX_PAGES_SHOWN = 3
 
+LOCATED = ("checklist", "strings", "docs")
+"""Origins reported at the line an editor wrote (YAML of a checklist or ``_shared.yml``, the UI strings, Markdown)."""
+
 
 @dataclass
 class Attribution:
     """Where a finding should be reported."""
 
     location: Location | None  # in YAML or Markdown; None when it came from the templates
-    origin: str  # "checklist" | "docs" | "templates" | "site"
+    origin: str  # "checklist" | "strings" | "docs" | "docs-or-templates" | "templates" | "site"
     written: str | None = None
 
 
@@ -37,7 +41,7 @@ class Problem:
 
     location: str
     message: str
-    origin: str  # checklist | docs | docs-or-templates | templates | site | external
+    origin: str  # checklist | strings | docs | docs-or-templates | templates | site | external
     severity: str = "error"
     pages: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
@@ -52,7 +56,7 @@ class Problem:
 
     def suffix(self) -> str:
         shown = sorted(Target(page).shown() for page in self.pages)
-        if self.origin in ("checklist", "docs"):
+        if self.origin in LOCATED:
             listed = ", ".join(shown[:MAX_PAGES_SHOWN]) + (f" and {len(shown) - MAX_PAGES_SHOWN} more" if len(shown) > MAX_PAGES_SHOWN else "")
             return f" (on {listed})" if shown else ""
         if self.origin in ("templates", "docs-or-templates"):
@@ -84,7 +88,7 @@ class Reporter:
                     existing.findings.append(finding)
                 if finding.page not in existing.pages and finding.link is not None:
                     existing.pages.append(finding.page)
-        order = {"checklist": 0, "docs": 1, "docs-or-templates": 2, "templates": 3, "site": 4, "external": 5}
+        order = {"checklist": 0, "strings": 1, "docs": 2, "docs-or-templates": 3, "templates": 4, "site": 5, "external": 6}
         return sorted(grouped.values(), key=lambda p: (order.get(p.origin, 9), p.path, p.line or 0, p.column or 0, p.message))
 
     def _attribute(self, finding: Finding) -> list[Attribution]:
@@ -95,7 +99,7 @@ class Reporter:
     @staticmethod
     def _key(finding: Finding, attribution: Attribution) -> tuple:
         """Findings with the same key are one problem, reported once."""
-        if attribution.origin in ("checklist", "docs") and attribution.location is not None:
+        if attribution.origin in LOCATED and attribution.location is not None:
             return ("source", str(attribution.location), finding.kind)
         if finding.link is None:
             return ("site", finding.kind, finding.page, finding.message)
@@ -104,9 +108,9 @@ class Reporter:
         return key + (finding.page,) if attribution.origin == "docs-or-templates" else key
 
     def _problem(self, finding: Finding, attribution: Attribution) -> Problem:
-        if attribution.origin in ("checklist", "docs") and attribution.location is not None:
+        if attribution.origin in LOCATED and attribution.location is not None:
             location = attribution.location
-            message = finding.describe(attribution.written if attribution.origin == "checklist" else None)
+            message = finding.describe(attribution.written if attribution.origin != "docs" else None)
             return Problem(str(location), message, attribution.origin, finding.severity, [], [finding],
                            location.path, location.line, location.column)
         path = f"{self.site_display}/{finding.page}"

@@ -205,3 +205,68 @@ def tag_offset(text: str, tag_index: int) -> int:
     """Where the ``tag_index``-th tag that :func:`scan` looked at starts in ``text``."""
     offsets = tag_offsets(text)
     return offsets[tag_index] if 0 <= tag_index < len(offsets) else 0
+
+
+# -- the page's content area ---------------------------------------------------------
+
+CONTENT_CLASSES = ("md-content__inner", "md-content")
+"""Material's content area: ``<article class="md-content__inner">`` inside
+``<div class="md-content">``; the header, navigation and footer are outside."""
+
+_MAIN = re.compile(r"<main(?=[\s/>])", re.I)
+_CLOSING: dict[str, re.Pattern] = {}
+
+
+def content_span(text: str) -> tuple[int, int] | None:
+    """Where the page's content area starts and ends in ``text`` (offsets).
+
+    The first element whose class is one of :data:`CONTENT_CLASSES`, else the
+    ``<main>`` element; None when the page has none of them (a page that is
+    not Material's: all of it is content). Comments and scripts do not count
+    (see :func:`blank_raw_text`); each search moves forward only, so a hostile
+    page is read in linear time.
+    """
+    text = blank_raw_text(text)
+    for wanted in CONTENT_CLASSES:
+        span = _element_with_class(text, wanted)
+        if span is not None:
+            return span
+    main = _MAIN.search(text)
+    if main is not None:
+        tag = _ANY_TAG.match(text, main.start())
+        if tag is not None:
+            return main.start(), _element_end(text, "main", tag.end())
+    return None
+
+
+def _element_with_class(text: str, wanted: str) -> tuple[int, int] | None:
+    position = 0
+    tag = None
+    while True:
+        found = text.find(wanted, position)
+        if found < 0:
+            return None
+        start = text.rfind("<", position, found)  # else the tag before the previous occurrence, still
+        if start >= 0:
+            tag = _ANY_TAG.match(text, start)
+        position = found + len(wanted)
+        if tag is not None and tag.start() < found < tag.end() and wanted in attributes(tag.group(2) or "").get("class", "").split():
+            return tag.start(), _element_end(text, tag.group(1), tag.end())
+
+
+def _element_end(text: str, name: str, position: int) -> int:
+    """Where the element opened just before ``position`` ends: after its closing tag
+    (nested elements of the same name counted), or at the end of the text."""
+    name = name.lower()
+    pattern = _CLOSING.get(name)
+    if pattern is None:
+        pattern = _CLOSING[name] = re.compile(rf"<(/?){re.escape(name)}(?=[\s/>])[^<>]*+>", re.I)
+    depth = 1
+    for match in pattern.finditer(text, position):
+        if match.group(1):
+            depth -= 1
+            if depth == 0:
+                return match.end()
+        elif not match.group().endswith("/>"):
+            depth += 1
+    return len(text)
