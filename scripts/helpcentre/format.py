@@ -629,6 +629,8 @@ ROLE = Obj(
         Field("id", Slug("role id"), "Stable id, used by steps' 'role'.", required=True),
         Field("name", Bilingual(what="role name"), "The role's full name, e.g. 'Legally responsible person'.", required=True),
         Field("abbreviation", Bilingual(what="role abbreviation", max_length=20), "Its short form, e.g. LRP / PLR."),
+        Field("plural", Bilingual(what="role plural", max_length=80), "The role's name in the plural, as it reads mid-sentence "
+              "(e.g. 'RMS administrators' / 'administrateurs SGR'): an article for this role says 'For RMS administrators'."),
         Field("description", Bilingual("inline", what="role description"), "Who this is, in a sentence."),
     ],
     build=lambda location, **v: model.Role(location=location, **v),

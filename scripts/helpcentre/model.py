@@ -53,6 +53,7 @@ class Role:
     id: str
     name: Text
     abbreviation: Text | None = None
+    plural: Text | None = None
     description: Text | None = None
     location: Location | None = None
 
