@@ -35,6 +35,7 @@ import posixpath
 import re
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
 from mkdocs.config import base, config_options
@@ -368,7 +369,8 @@ class NotFoundPages:
         current = _alternates(config)
         if current:
             self._saved_alternates[:] = [current]
-            homes = [{**alt, "link": "/" if alt.get("lang") == LANGUAGES[0] else f"/{alt.get('lang')}/"} for alt in current]
+            root = urlsplit(config.site_url or "/").path.rstrip("/") + "/"  # the site may live under a path
+            homes = [{**alt, "link": root if alt.get("lang") == LANGUAGES[0] else f"{root}{alt.get('lang')}/"} for alt in current]
             _set_alternates(config, homes)
 
     def restore_switcher(self, config) -> None:

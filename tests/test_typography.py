@@ -17,7 +17,7 @@ NBSP = "\u00a0"
     ("«Bonjour»", f"«{NBSP}Bonjour{NBSP}»"),
     ('le "bouton"', f"le «{NBSP}bouton{NBSP}»"),
     ("Vraiment ? Oui ! Bien ; merci", "Vraiment? Oui! Bien; merci"),
-    ("ouvert 24/7", "ouvert 24 heures sur 24, 7 jours sur 7"),
+    ("ouvert 24/7", "ouvert 24\u00a0heures sur\u00a024, 7\u00a0jours sur\u00a07"),  # numbers kept with their words
     ("l'organisme", "l’organisme"),
     ("à 9:30 précises", "à 9:30 précises"),
 ])

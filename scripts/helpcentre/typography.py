@@ -19,6 +19,8 @@ from .grammar import NOT_PROSE, PHONE_IN_TEXT, map_outside
 NBSP = "\u00a0"
 
 PHONE = PHONE_IN_TEXT
+ROUND_THE_CLOCK = "24\u00a0heures sur\u00a024, 7\u00a0jours sur\u00a07"
+"""« 24 heures sur 24, 7 jours sur 7 », a number never apart from its word at a line end."""
 _SPACES = "[ \u00a0\u202f]"
 
 
@@ -28,7 +30,8 @@ def _prose(text: str, transform) -> str:
 
 
 def _french(text: str) -> str:
-    text = re.sub(r"\b24\s*/\s*7\b", "24 heures sur 24, 7 jours sur 7", text)
+    text = re.sub(r"\b24\s*/\s*7\b", ROUND_THE_CLOCK, text)
+    text = text.replace("24 heures sur 24, 7 jours sur 7", ROUND_THE_CLOCK)
     text = re.sub(r"(?<![\w\"])\"([^\"\n]+)\"", lambda m: f"«{NBSP}{m.group(1).strip()}{NBSP}»", text)
     text = re.sub(rf"«{_SPACES}*", f"«{NBSP}", text)
     text = re.sub(rf"{_SPACES}*»", f"{NBSP}»", text)

@@ -48,7 +48,7 @@ _QUALIFIERS = {
 
 ALWAYS_OPEN = {
     "en": "24 hours a day, 7 days a week",
-    "fr": "24 heures sur 24, 7 jours sur 7",
+    "fr": "24\u00a0heures sur\u00a024, 7\u00a0jours sur\u00a07",  # no line break between a number and its word
 }
 
 
