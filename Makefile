@@ -44,8 +44,12 @@ serve: $(READY)
 	@$(BIN)/python scripts/port_free.py $(HOST) $(PORT)
 	$(BIN)/mkdocs serve --strict --livereload --dev-addr $(HOST):$(PORT)
 
+# ENGINE=properdocs builds with ProperDocs, the maintained fork of MkDocs 1.x
+# (Material reaches end of life in 2027; MkDocs 2 drops plugins).
+ENGINE ?= mkdocs
+
 build: $(READY)
-	$(BIN)/mkdocs build --strict --site-dir site
+	$(BIN)/$(ENGINE) build --strict -f mkdocs.yml --site-dir site
 
 validate: $(READY)
 	$(BIN)/python -m helpcentre validate
