@@ -142,6 +142,7 @@ def make_plain_project(project: Path, work: Path) -> Path:
     config.pop("hooks", None)
     config["plugins"] = [plugin for plugin in config.get("plugins", []) if not _is_ours(plugin)]
     config["theme"].pop("custom_dir", None)
+    _materials_languages(config)
     if isinstance(config.get("extra"), dict):
         config["extra"].pop("helpcentre", None)
         if not config["extra"]:
@@ -157,6 +158,25 @@ def make_plain_project(project: Path, work: Path) -> Path:
     config["nav"] = base_nav[:1] + _nav(result, LANGUAGES[0]) + base_nav[1:]
     (plain / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return plain
+
+
+def _materials_languages(config: dict) -> None:
+    """Theme languages our overrides define (``overrides/partials/languages/hc-en.html``)
+    become Material's own for the plain build, which has no ``custom_dir``."""
+    import material
+
+    languages = Path(material.__file__).parent / "templates" / "partials" / "languages"
+
+    def fix(theme: dict, fallback: str) -> None:
+        if theme.get("language") and not (languages / f"{theme['language']}.html").exists():
+            theme["language"] = fallback
+
+    fix(config["theme"], "en")
+    for plugin in config["plugins"]:
+        if isinstance(plugin, dict) and "i18n" in plugin:
+            for language in plugin["i18n"]["languages"]:
+                if isinstance(language.get("theme"), dict):
+                    fix(language["theme"], language["locale"])
 
 
 def _nav(result, lang: str) -> list:
