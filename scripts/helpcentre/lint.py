@@ -248,6 +248,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     root = args.root.resolve()
     files = [f if f.is_absolute() else Path.cwd() / f for f in args.files] or sorted((root / "checklists").glob("*.yml"))
+    missing = [file for file in args.files if not (file if file.is_absolute() else Path.cwd() / file).exists()]
+    if missing:  # named on the command line and not there: not "linted and clean"
+        for file in missing:
+            print(f"error: no such file: {file}", file=sys.stderr)
+        return 2
     problems = Problems()
     try:
         for file in files:
