@@ -16,6 +16,7 @@ from helpcentre.__main__ import SCHEMAS, schema_texts
 from helpcentre.validate import load_site
 
 CHECKLISTS = sorted((ROOT / "checklists").glob("*.yml"))
+MODEL_ARTICLE = ROOT / "tests" / "fixtures" / "model-article"
 
 
 @pytest.fixture(scope="module")
@@ -36,12 +37,34 @@ def test_every_file_points_editors_at_its_schema(path):
     assert first == f"# yaml-language-server: $schema=../schema/{schema}"
 
 
+class SchemaToolLoader(yaml.SafeLoader):
+    """YAML as editors' schema tools read it (yaml-language-server, check-jsonschema
+    in .pre-commit-config.yaml): a plain 2026-12-02 stays text, which the schema
+    checks against its date pattern; PyYAML alone would make it a date object."""
+
+
+SchemaToolLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 @pytest.mark.parametrize("path", CHECKLISTS, ids=lambda p: p.name)
 def test_every_file_passes_the_published_json_schema(path):
     schema = "shared.schema.json" if path.name == "_shared.yml" else "checklist.schema.json"
-    validator = jsonschema.Draft202012Validator(json.loads((ROOT / "schema" / schema).read_text()))
-    errors = [e.message for e in validator.iter_errors(yaml.safe_load(path.read_text(encoding="utf-8")))]
+    validator = jsonschema.Draft202012Validator(json.loads((ROOT / "schema" / schema).read_text()),
+                                                format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=SchemaToolLoader)
+    errors = [e.message for e in validator.iter_errors(data)]
     assert errors == []
+
+
+def test_the_schema_check_reads_dates_as_text_and_still_checks_them():
+    validator = jsonschema.Draft202012Validator(json.loads(schema_texts()["checklist.schema.json"]))
+    document = yaml.load("modified: 2026-12-02\n", Loader=SchemaToolLoader)
+    assert document == {"modified": "2026-12-02"}
+    bad = [e.message for e in validator.iter_errors({"modified": "2-12-2026"}) if "2-12-2026" in e.message]
+    assert bad, "the schema no longer checks the date's form"
 
 
 def test_published_schemas_are_up_to_date():
@@ -74,7 +97,24 @@ def test_french_text_never_says_24_7_and_both_languages_differ_somewhere(site):
         assert any(t.en != t.fr for t in texts)
 
 
-def test_the_job_aid_carries_the_seed_facts(site):
+def test_every_phone_has_its_tel_link_and_every_reference_resolves(site):
+    """Computed from the live files: whatever the contacts and checklists are."""
+    for contact in site.shared.contacts.values():
+        if contact.phone:
+            assert contact.tel == "tel:+" + re.sub(r"\D", "", contact.phone), contact.id
+    for checklist in site.checklists.values():
+        data = yaml.safe_load((ROOT / "checklists" / f"{checklist.id}.yml").read_text(encoding="utf-8"))
+        assert checklist.collection.id == data["collection"]
+        assert [s.id for s in checklist.steps] == [
+            step["id"] for section in data["sections"] for step in section.get("steps") or []]
+        assert [r.id for r in checklist.contacts] == list(data.get("contacts") or [])
+
+
+def test_the_model_article_fixture_carries_the_seed_facts():
+    """The model article as frozen in tests/fixtures/model-article (not the live file,
+    which editors may reword): the facts the generator must read from it."""
+    site, problems = load_site(MODEL_ARTICLE.parent, checklists_dir=MODEL_ARTICLE.name)
+    assert site is not None, problems.report()
     article = site.checklists["rms-administrator-job-aid"]
     assert article.collection.id == "ereferral"
     assert [s.id for s in article.steps] == [
