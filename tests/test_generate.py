@@ -41,6 +41,32 @@ def test_refuses_to_write_outside_its_folder(tmp_path):
     assert (tmp_path / "help" / MARKER).exists()
 
 
+def _strings_reachable(root) -> set[str]:
+    """Every string reachable from ``root`` through the generator's own objects
+    (instances of helpcentre classes) and plain containers."""
+    seen: set[int] = set()
+    strings: set[str] = set()
+    stack = [root]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            strings.add(value)
+            continue
+        if id(value) in seen:
+            continue
+        seen.add(id(value))
+        if isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, (list, tuple, set, frozenset)):
+            stack.extend(value)
+        elif type(value).__module__.startswith("helpcentre") and hasattr(value, "__dict__"):
+            stack.extend(vars(value).values())
+        elif type(value).__module__.startswith("helpcentre") and hasattr(type(value), "__slots__"):
+            stack.extend(getattr(value, name) for name in type(value).__slots__ if hasattr(value, name))
+    return strings
+
+
 def test_generate_again_writes_nothing_and_restores_what_someone_changed(tmp_path):
     """The build calls generate once per language and `make serve` once per save:
     with unchanged checklists nothing is written, but a generated page edited or
@@ -50,9 +76,18 @@ def test_generate_again_writes_nothing_and_restores_what_someone_changed(tmp_pat
 
     project = Project(copy_project(tmp_path / "project"))
     first = generate(project)
-    assert first.report.written and not hasattr(first, "pages")  # the text lives on disk only
-    pages = sorted((project.root / "docs" / "help").rglob("*.md"))
+    docs = project.root / "docs"
+    pages = sorted((docs / "help").rglob("*.md"))
     before = {page: page.read_bytes() for page in pages}
+    on_disk = {page.relative_to(docs).as_posix(): page for page in pages}
+    assert sorted(first.report.written) == sorted(on_disk)
+    # The result remembers each file by size and modification time, as written...
+    assert first.written == {relative: (page.stat().st_size, page.stat().st_mtime_ns)
+                             for relative, page in on_disk.items()}
+    # ...and holds none of the pages' text: the text lives on disk only.
+    texts = {page.read_text(encoding="utf-8") for page in pages}
+    held = [text for text in _strings_reachable(first) if text in texts]
+    assert not held, f"the result still holds {len(held)} rendered page(s)"
 
     again = generate(project)
     assert again.report.written == [] and again.report.removed == []

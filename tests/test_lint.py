@@ -1,4 +1,4 @@
-"""The editors' lint: what it says about a sample file, and that the real content is clean."""
+"""helpcentre.lint: what it says about a sample file (tests/fixtures/lint-sample.yml), and that the real content is clean."""
 
 from __future__ import annotations
 
@@ -9,12 +9,21 @@ from pathlib import Path
 
 from conftest import ROOT, run
 
-SAMPLE = Path(__file__).parent / "samples" / "lint-sample.yml"
+SAMPLE = Path(__file__).parent / "fixtures" / "lint-sample.yml"
 EXPECT = re.compile(r"^# expect: (\d+:\d+: .*)$", re.M)
 
 
-def lint(cwd: Path, *args: str):
-    return run([sys.executable, "-m", "helpcentre.lint", *args], cwd=cwd)
+def lint(cwd: Path, *args: str, github: bool = False):
+    """Run the lint as `make lint` does; outside GitHub Actions unless ``github``
+    (there, each warning is also printed as an annotation)."""
+    return run([sys.executable, "-m", "helpcentre.lint", *args], cwd=cwd,
+               env={"GITHUB_ACTIONS": "true" if github else None})
+
+
+def expected_warnings(display: str) -> list[str]:
+    """The sample's ``# expect:`` lines, as lint prints them for the file shown as ``display``."""
+    return [f"{display}:{line.split(': ', 1)[0]}: warning: {line.split(': ', 1)[1]}"
+            for line in EXPECT.findall(SAMPLE.read_text(encoding="utf-8"))]
 
 
 def test_sample_gets_exactly_its_expected_warnings(tmp_path):
@@ -23,18 +32,41 @@ def test_sample_gets_exactly_its_expected_warnings(tmp_path):
     shutil.copy(SAMPLE, checklists / "sample.yml")
     result = lint(tmp_path)
     assert result.returncode == 0, result.stderr  # warnings only
-    expected = [f"checklists/sample.yml:{line.split(': ', 1)[0]}: warning: {line.split(': ', 1)[1]}"
-                for line in EXPECT.findall(SAMPLE.read_text(encoding="utf-8"))]
-    assert result.stdout.splitlines() == expected
-    assert "1 file linted: 10 warnings." in result.stderr
+    assert len(expected_warnings("x")) == 10
+    assert result.stdout.splitlines() == expected_warnings("checklists/sample.yml")
+    assert result.stderr == "1 file linted: 10 warnings.\n"
 
 
-def test_strict_fails_on_warnings_and_no_traceback(tmp_path):
+def test_strict_fails_on_warnings_with_the_same_messages(tmp_path):
     result = lint(tmp_path, "--strict", str(SAMPLE))
     assert result.returncode == 1
-    assert "Traceback" not in result.stderr
+    # A file named outside the project is shown as it was named.
+    assert result.stdout.splitlines() == expected_warnings(str(SAMPLE))
+    assert result.stderr == "1 file linted: 10 warnings.\n"
+
+
+def test_under_github_actions_each_warning_is_also_an_annotation(tmp_path):
+    result = lint(tmp_path, str(SAMPLE), github=True)
+    lines = result.stdout.splitlines()
+    assert lines[:10] == expected_warnings(str(SAMPLE))
+    annotations = lines[10:]
+    assert len(annotations) == 10 and all(line.startswith("::warning file=") for line in annotations), annotations
+    assert "line=26,col=22" in annotations[0]
+
+
+def test_strict_passes_on_a_clean_file(tmp_path):
+    clean = tmp_path / "clean.yml"
+    clean.write_text("title: {en: “Quoted” text, fr: Texte « cité »}\n", encoding="utf-8")
+    result = lint(tmp_path, "--strict", "clean.yml")
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "1 file linted: no warnings.\n")
+
+
+def test_a_missing_file_is_reported_not_counted_as_clean(tmp_path):
     missing = lint(tmp_path, str(tmp_path / "nope.yml"))
+    assert missing.stdout == ""
     assert "Traceback" not in missing.stderr
+    assert "no warnings" not in missing.stderr, "a file that does not exist was reported as linted and clean"
+    assert f"{tmp_path / 'nope.yml'}" in missing.stderr and missing.returncode == 2, missing.stderr
 
 
 def test_the_real_checklists_are_clean():
@@ -47,4 +79,4 @@ def test_a_file_that_cannot_be_read_is_left_to_the_validator(tmp_path):
     bad = tmp_path / "bad.yml"
     bad.write_text("title: {en: 'unclosed\n", encoding="utf-8")
     result = lint(tmp_path, str(bad))
-    assert result.returncode == 0 and result.stdout == "" and "Traceback" not in result.stderr
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "1 file linted: no warnings.\n")

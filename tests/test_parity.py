@@ -1,4 +1,4 @@
-"""Translation parity against a temporary git repository: a BASE commit, then a change."""
+"""helpcentre.parity: translation parity against a temporary git repository, a BASE commit then a change."""
 
 from __future__ import annotations
 
@@ -72,7 +72,8 @@ def change(repo: Path, *replacements: tuple[str, str]) -> None:
 
 
 def parity(repo: Path, *args: str):
-    return run([sys.executable, "-m", "helpcentre.parity", "--base", "main", "--root", str(repo), *args], cwd=repo)
+    return run([sys.executable, "-m", "helpcentre.parity", "--base", "main", "--root", str(repo), *args], cwd=repo,
+               env={"GITHUB_ACTIONS": None})  # no annotation lines mixed into what the tests compare
 
 
 def test_one_language_changed_is_a_warning_at_the_changed_line(repo):
@@ -142,6 +143,7 @@ def test_changes_on_main_since_the_branch_are_not_blamed_on_it(repo):
 
 
 def test_an_unknown_base_is_a_usage_error_without_traceback(repo):
-    result = run([sys.executable, "-m", "helpcentre.parity", "--base", "origin/nope", "--root", str(repo)], cwd=repo)
+    result = run([sys.executable, "-m", "helpcentre.parity", "--base", "origin/nope", "--root", str(repo)], cwd=repo,
+                 env={"GITHUB_ACTIONS": None})
     assert result.returncode == 2
     assert "'origin/nope' is not a commit here" in result.stderr and "Traceback" not in result.stderr
