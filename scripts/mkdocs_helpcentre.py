@@ -111,6 +111,9 @@ class HelpCentrePlugin(BasePlugin[HelpCentreConfig]):
         """This build's checked site and renderer, set in on_config and on_pre_build:
         page events (once per page and language) read it instead of asking the core."""
         self.not_found = NotFoundPages()
+        self.cache: dict = {}
+        """The core's results by input fingerprint: unchanged inputs (the next
+        language's build, a save of a hand-written page) are not read again."""
         self.previewing = False
         self.problems = None
         """While previewing: the problems of the content as last saved, when it has errors."""
@@ -186,7 +189,7 @@ class HelpCentrePlugin(BasePlugin[HelpCentreConfig]):
     # -- the core ---------------------------------------------------------------
     def _run(self, config, write: bool) -> Result | None:
         try:
-            result = (generate if write else render)(project_of(config, self.config))
+            result = (generate if write else render)(project_of(config, self.config), self.cache)
         except NotOurFolder as error:
             raise PluginError(str(error)) from None
         if result.site is not None:

@@ -61,7 +61,10 @@ class Result:
     """Size and modification time of each page file as :func:`generate` left it."""
 
 
-_cache: dict[Project, tuple[tuple, Result]] = {}
+Cache = dict
+"""Results by project, with the fingerprint they were made from. Whoever runs
+builds one after another (the MkDocs plugin, across languages and saves)
+keeps one and passes it; a one-off call (the command line) needs none."""
 
 
 def check(project: Project) -> Result:
@@ -70,10 +73,11 @@ def check(project: Project) -> Result:
     return Result(site, problems)
 
 
-def render(project: Project) -> Result:
+def render(project: Project, cache: Cache | None = None) -> Result:
     """Validate and make the renderer (cached by input fingerprint); writes nothing."""
+    cache = {} if cache is None else cache
     fingerprint = project.fingerprint()
-    cached = _cache.get(project)
+    cached = cache.get(project)
     if cached and cached[0] == fingerprint:
         return cached[1]
     result = check(project)
@@ -84,7 +88,7 @@ def render(project: Project) -> Result:
         support = _support_contact(project, result)
         if support is not False:
             result.renderer = Renderer(result.site, project.templates, project.feedback_endpoint, strings, support)
-    _cache[project] = (fingerprint, result)
+    cache[project] = (fingerprint, result)
     return result
 
 
@@ -102,7 +106,7 @@ def _support_contact(project: Project, result: Result):
     return False
 
 
-def generate(project: Project) -> Result:
+def generate(project: Project, cache: Cache | None = None) -> Result:
     """Validate, render and write the pages that changed into ``docs/help/``.
 
     The pages' text (130 MB for 1,000 checklists) is not kept: once written,
@@ -111,7 +115,7 @@ def generate(project: Project) -> Result:
     changed) finds every file as it left it and writes nothing; if one was
     edited, removed or added by hand, the pages are rendered and written again.
     """
-    result = render(project)
+    result = render(project, cache)
     if result.site is None:
         return result
     docs = project.root / project.docs_dir
