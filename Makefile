@@ -74,12 +74,13 @@ lint: $(READY)
 bench: $(READY)
 	PYTHONPATH=$(CURDIR)/scripts:$(CURDIR) $(BIN)/python -m bench
 
-# The feedback service reads site/feedback-manifest.json, written by the build.
+# The feedback service reads site/feedback-manifest.json, written by the build, and searches
+# site/'s per-language search indexes for readers without JavaScript (GET /search).
 # Preview with the form in another terminal: FEEDBACK_ENDPOINT=http://127.0.0.1:$(FEEDBACK_PORT) make serve
 feedback: $(READY)
 	FEEDBACK_ENDPOINT=http://$(HOST):$(FEEDBACK_PORT) $(BIN)/mkdocs build --strict --site-dir site
 	$(BIN)/python -m helpcentre_feedback serve --host $(HOST) --port $(FEEDBACK_PORT) \
-	  --db $(FEEDBACK_DB) --manifest site/feedback-manifest.json --site-url http://$(HOST):$(PORT)/
+	  --db $(FEEDBACK_DB) --manifest site/feedback-manifest.json --site site --site-url http://$(HOST):$(PORT)/
 
 feedback-report: $(READY)
 	$(BIN)/python -m helpcentre_feedback report --db $(FEEDBACK_DB) \

@@ -1,4 +1,5 @@
-"""The feedback service: "Did this answer your question?" answers, stored and reported.
+"""The feedback service: "Did this answer your question?" answers, stored and reported;
+and the site's search for readers without JavaScript.
 
 Every help-centre article ends with a plain HTML form (no JavaScript) that
 posts one answer (``no``, ``partly`` or ``yes``) to this service; after ``no``
@@ -22,6 +23,8 @@ One module, one job:
 * :mod:`.ratelimit` -- the per-client token buckets;
 * :mod:`.proxy` -- the client address, from X-Forwarded-For only behind a trusted proxy;
 * :mod:`.origin` -- refusing posts not sent from the site's own pages (Origin/Referer);
+* :mod:`.search` -- each language's search index as an SQLite FTS5 database: stems, stop words, bm25;
+* :mod:`.search_page` -- ``GET /search``, the results page in the reader's language and the site's look;
 * :mod:`.app` -- the ASGI application (Starlette);
 * :mod:`.connections` -- deadlines for request heads and bodies, and the connection cap;
 * :mod:`.server` -- running it under uvicorn;
@@ -30,7 +33,8 @@ One module, one job:
 
 A package of its own beside the generator (``scripts/helpcentre``): it runs as
 a separate process and shares no code with it, and nothing here imports
-MkDocs. What it has in common with the site is one file the build writes,
-``feedback-manifest.json`` (:mod:`.manifest`). Its load test is measuring
+MkDocs. What it has in common with the site is what the build writes:
+``feedback-manifest.json`` (:mod:`.manifest`) and, for search, each language's
+``search_index.json`` and home page (:mod:`.search`, :mod:`.search_page`). Its load test is measuring
 code and lives with the benchmark (``bench/loadtest.py``).
 """

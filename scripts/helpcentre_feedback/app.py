@@ -1,11 +1,13 @@
-"""The ASGI application: three routes, each small enough to read at a glance.
+"""The ASGI application: four routes, each small enough to read at a glance.
 
 * ``POST /answer``  (``page``, ``lang``, ``answer``) -> 303 to the thank-you page
   for "yes", to the article's comment page otherwise;
 * ``POST /comment`` (``page``, ``lang``, optional ``comment``) -> 303 to the
   thank-you page; an empty comment stores nothing;
 * ``GET /healthz`` -> 200 JSON when the database answers and a manifest is
-  loaded, 503 JSON otherwise.
+  loaded, 503 JSON otherwise;
+* ``GET /search`` (``query`` or ``q``, ``lang``) -> the results page for readers
+  without JavaScript (:mod:`.search_page`).
 
 A post goes through the same gate in order: origin (403, :mod:`.origin`),
 rate limit (429, keyed by :mod:`.proxy`'s client address), media type
@@ -36,6 +38,7 @@ from .manifest import Manifest, ManifestWatcher
 from .origin import cross_site_reason
 from .proxy import client_address
 from .ratelimit import RateLimiter, retry_after
+from .search_page import SearchPage
 from .settings import Settings
 from .store import COMMENT_MAX, NotStored, Row, Writer, answer_row, comment_row
 
@@ -69,6 +72,7 @@ class FeedbackService:
 
     def __init__(self, settings: Settings, connections: ConnectionStats | None = None):
         self.settings = settings
+        self.search = SearchPage(settings)
         self.site_origin = settings.site_origin
         self.trusted_proxies = settings.trusted_networks
         self.connections = connections
@@ -117,6 +121,8 @@ class FeedbackService:
             # The origin posts must come from: public (it is the site's address), and it tells an
             # operator puzzled by 403s what the service expects; the load test sends it.
             "origin": self.site_origin,
+            # Entries and sizes per language (or why search is unavailable); never a query.
+            "search": self.search.describe(),
         }
         if self.connections is not None:
             body["connections"] = self.connections.as_dict()
@@ -277,15 +283,18 @@ def create_app(settings: Settings, connections: ConnectionStats | None = None) -
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         service.writer.start()
         service.manifest.current()
+        await asyncio.to_thread(service.search.start)
         try:
             yield
         finally:
+            await asyncio.to_thread(service.search.stop)
             await asyncio.to_thread(service.writer.stop)
 
     routes = [
         Route("/answer", service.answer, methods=["POST"]),
         Route("/comment", service.comment, methods=["POST"]),
         Route("/healthz", service.health, methods=["GET"]),
+        Route("/search", service.search.handle, methods=["GET"]),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.service = service

@@ -48,6 +48,11 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 REQUEST_TIMEOUT = (b"HTTP/1.1 408 Request Timeout\r\ncontent-type: text/plain; charset=utf-8\r\n"
                    b"content-length: 16\r\nconnection: close\r\n\r\nRequest Timeout\n")
 
+BAD_REQUEST = ("This request could not be read: its address or headers are too long or malformed. "
+               "If you were searching, use fewer words.\n"
+               "Cette requête n’a pas pu être lue\u00a0: son adresse ou ses en-têtes sont trop longs ou mal formés. "
+               "Si vous faisiez une recherche, utilisez moins de mots.\n").encode("utf-8")
+
 
 @dataclass
 class ConnectionStats:
@@ -106,6 +111,20 @@ class GuardedH11Protocol(H11Protocol):
         self._set_phase("closed")
         super().connection_lost(exc)
         self.stats.open = len(self.connections)
+
+    def send_400_response(self, msg: str) -> None:
+        """A request h11 cannot parse -- a head over 16 KiB (a 10 MB search address, say), a
+        malformed request line -- gets a short page in both languages instead of uvicorn's
+        English-only "Invalid HTTP request received."; nothing of the request is echoed."""
+        event = h11.Response(status_code=400, reason=b"Bad Request", headers=[
+            (b"content-type", b"text/plain; charset=utf-8"), (b"connection", b"close")])
+        try:
+            self.transport.write(self.conn.send(event))
+            self.transport.write(self.conn.send(h11.Data(data=BAD_REQUEST)))
+            self.transport.write(self.conn.send(h11.EndOfMessage()))
+        except h11.LocalProtocolError:  # a response had begun: just close
+            pass
+        self.transport.close()
 
     # --- deadlines -------------------------------------------------------------------
 

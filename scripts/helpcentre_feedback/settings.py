@@ -55,8 +55,13 @@ class Settings:
     """The site build's feedback-manifest.json: known articles and where to send readers.
     Re-read when it changes on disk, so a rebuilt site's new articles are accepted without a restart."""
 
+    site: Path = Path("site")
+    """The built site's folder. At start, GET /search indexes each language's search index in it
+    (search/search_index.json, fr/search/search_index.json) and takes each language's home page's
+    stylesheets and name for the results page; without it, /search says search is unavailable."""
+
     site_url: str = "http://127.0.0.1:8000/"
-    """Root URL of the built help centre; redirects point below it."""
+    """Root URL of the built help centre; redirects and search results point below it."""
 
     rate_limit: float = 60.0
     """Posts allowed per minute per client, sustained (token bucket). 0 disables rate limiting,
