@@ -48,6 +48,7 @@ Nothing here is HTTP; :mod:`.search_page` serves it.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import logging
@@ -61,7 +62,7 @@ import time
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import snowballstemmer
 
@@ -77,8 +78,13 @@ MAX_PAGE = 50
 """Highest results page served (20 × 50 = the best 1,000 results)."""
 TITLE_WEIGHT = 10.0
 """bm25 weight of the title column against 1 for the text."""
-SNIPPET_WORDS = 30
-"""Words of text shown around the matches."""
+SNIPPET_CHARS = 220
+"""Characters of text shown around the matches (then to the end of a word)."""
+SNIPPET_LEAD = 60
+"""Characters shown before the first match of a snippet."""
+SNIPPET_SCAN = 20_000
+"""Characters of an entry's text searched for a snippet's matches (an A–Z letter can list
+hundreds of articles); an entry whose matches lie further shows its beginning."""
 
 STEMMERS = {"en": "english", "fr": "french"}
 """Languages the service can search, and their Snowball algorithm."""
@@ -160,10 +166,6 @@ class Analyzer:
             self._cache[word] = found
         return found
 
-    def words(self, text: str) -> Iterable[re.Match]:
-        """Every word of ``text`` (NFC), with its position."""
-        return WORD.finditer(text)
-
     def index_text(self, text: str) -> str:
         """What FTS5 indexes for ``text``: its keys, separated by spaces."""
         return " ".join(key for match in WORD.finditer(text.lower()) for key in self.keys(match.group()))
@@ -219,6 +221,8 @@ class Results:
     total: int
     every_word: bool
     """False when no page has every word and the hits have some of them."""
+    page: int = 1
+    """The results page given: the one asked for, or the last one when it asked beyond."""
 
 
 class SearchIndexError(ValueError):
@@ -351,6 +355,7 @@ class LanguageIndex:
             total = conn.execute("SELECT count(*) FROM fts WHERE fts MATCH ?", (expression,)).fetchone()[0]
         if total == 0:
             return Results((), 0, every)
+        page = min(page, (total + PER_PAGE - 1) // PER_PAGE)
         rows = conn.execute(
             "SELECT d.location, d.title, d.text, d.section FROM "
             f"(SELECT rowid, bm25(fts, {TITLE_WEIGHT}, 1.0) AS score FROM fts WHERE fts MATCH ? "
@@ -360,7 +365,7 @@ class LanguageIndex:
         wanted = {key for keys in terms for key in keys}
         hits = tuple(Hit(location, mark(title, self.analyzer, wanted), snippet(text, self.analyzer, wanted), section)
                      for location, title, text, section in rows)
-        return Results(hits, total, every)
+        return Results(hits, total, every, page)
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)
@@ -371,47 +376,73 @@ class LanguageIndex:
 
 # --- marks and snippets ------------------------------------------------------------------------------
 
-def _matches(text: str, analyzer: Analyzer, wanted: set[str]) -> list[tuple[int, int, bool]]:
-    """Each word of ``text``: (start, end, whether it is one the query asked for)."""
-    return [(m.start(), m.end(), not wanted.isdisjoint(analyzer.keys(m.group().lower())))
-            for m in WORD.finditer(text)]
+_ACCENTED = {"a": "aàâäáã", "c": "cç", "e": "eéèêë", "i": "iîïíì", "n": "nñ", "o": "oôöóò", "u": "uùûüú",
+             "y": "yÿ"}
 
 
-def _marked(text: str, words: Sequence[tuple[int, int, bool]], start: int, end: int) -> str:
+@functools.lru_cache(maxsize=4096)
+def _candidates(keys: frozenset[str]) -> re.Pattern[str]:
+    """Words that may have one of ``keys`` (unaccented stems) as a stem: those starting with it,
+    with or without accents, in any case, less its last letter (English stems may end in i where
+    the word has y: happi, happy); ``oe`` may be written ``œ``."""
+    alternatives = set()
+    for key in keys:
+        prefix = key[:-1] if len(key) > 3 else key
+        pattern = "".join(f"[{_ACCENTED[c]}]" if c in _ACCENTED else re.escape(c) for c in prefix)
+        alternatives.add(pattern.replace("[oôöóò][eéèêë]", "(?:[oôöóò][eéèêë]|œ)")
+                         .replace("[aàâäáã][eéèêë]", "(?:[aàâäáã][eéèêë]|æ)"))
+    return re.compile(r"(?<![^\W_])(?:" + "|".join(sorted(alternatives, key=len, reverse=True)) + r")[^\W_]*",
+                      re.IGNORECASE)
+
+
+def _spans(text: str, analyzer: Analyzer, wanted: set[str]) -> list[tuple[int, int]]:
+    """Where ``text`` has a word whose keys the query asked for: candidates found by a regular
+    expression, each confirmed by its own keys."""
+    if not wanted or not text:
+        return []
+    spans = []
+    for match in _candidates(frozenset(wanted)).finditer(text):
+        if not wanted.isdisjoint(analyzer.keys(match.group().lower())):
+            spans.append(match.span())
+    return spans
+
+
+def _marked(text: str, spans: Sequence[tuple[int, int]], start: int, end: int) -> str:
     out, at = [], start
-    for word_start, word_end, hit in words:
-        if not hit or word_start < start or word_end > end:
+    for span_start, span_end in spans:
+        if span_start < start or span_end > end:
             continue
-        out.append(html.escape(text[at:word_start]))
-        out.append("<mark>" + html.escape(text[word_start:word_end]) + "</mark>")
-        at = word_end
+        out.append(html.escape(text[at:span_start]))
+        out.append("<mark>" + html.escape(text[span_start:span_end]) + "</mark>")
+        at = span_end
     out.append(html.escape(text[at:end]))
     return "".join(out)
 
 
 def mark(text: str, analyzer: Analyzer, wanted: set[str]) -> str:
     """``text`` escaped, with the words whose stems the query asked for in ``<mark>``."""
-    return _marked(text, _matches(text, analyzer, wanted), 0, len(text))
+    return _marked(text, _spans(text, analyzer, wanted), 0, len(text))
 
 
-def snippet(text: str, analyzer: Analyzer, wanted: set[str], size: int = SNIPPET_WORDS) -> str:
-    """About ``size`` words of ``text`` around the most matches, escaped, matches marked, … where cut."""
-    words = _matches(text, analyzer, wanted)
-    if not words:
-        return html.escape(text[:240])
-    hits = [i for i, (_, _, hit) in enumerate(words) if hit]
-    first = 0
-    if hits:
+def snippet(text: str, analyzer: Analyzer, wanted: set[str], size: int = SNIPPET_CHARS) -> str:
+    """About ``size`` characters of ``text`` around the most matches (found in its first
+    :data:`SNIPPET_SCAN` characters), cut at word boundaries, escaped, matches marked, … where cut."""
+    spans = _spans(text[:SNIPPET_SCAN], analyzer, wanted)
+    start, lead = 0, min(SNIPPET_LEAD, size // 4)
+    if spans:
         best = -1
-        for i in hits:  # a window starting a few words before each match; the one with most matches wins
-            begin = max(0, i - 4)
-            count = sum(1 for j in hits if begin <= j < begin + size)
+        for span_start, _ in spans:  # a window opening a little before each match: the one with most wins
+            begin = max(0, span_start - lead)
+            count = sum(1 for other, _ in spans if begin <= other < begin + size)
             if count > best:
-                best, first = count, begin
-    last = min(len(words), first + size) - 1
-    start = 0 if first == 0 else words[first][0]
-    end = len(text) if last == len(words) - 1 else words[last][1]
-    body = _marked(text, words, start, end)
+                best, start = count, begin
+    if start > 0:
+        start = text.rfind(" ", 0, start + 1) + 1  # back to the start of a word
+    end = min(len(text), start + size)
+    if end < len(text):
+        following = text.find(" ", end)
+        end = len(text) if following == -1 else following  # on to the end of a word
+    body = _marked(text, spans, start, end).strip()
     return ("… " if start > 0 else "") + body + (" …" if end < len(text) else "")
 
 

@@ -206,6 +206,15 @@ def read_look(site: Path, root: str, site_url: str) -> Look:
                 parser.header_label, svg if _LOGO.fullmatch(svg) else "")
 
 
+def policy(look: Look) -> str:
+    """The results page's Content-Security-Policy: no script, nothing but the site's stylesheets
+    (and the images and fonts they name), forms to the service itself."""
+    origins = sorted({origin for origin in (origin_of(url) for url in look.stylesheets) if origin})
+    sources = " ".join(origins) or "'none'"
+    return (f"default-src 'none'; style-src {sources}; img-src {sources} data:; font-src {sources}; "
+            "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+
+
 # --- the request -----------------------------------------------------------------------------------
 
 @dataclass
@@ -302,6 +311,7 @@ class SearchPage:
         self.trusted_proxies = settings.trusted_networks
         self.indexes = SiteIndexes()
         self.looks: dict[str, Look] = {}
+        self.policies: dict[str, str] = {}
         self._executor: concurrent.futures.ThreadPoolExecutor | None = None
 
     # --- lifecycle (the app's lifespan) ---
@@ -312,6 +322,7 @@ class SearchPage:
         self.indexes = load_indexes(site)
         self.looks = {lang: read_look(site, index.root, self.settings.site_url)
                       for lang, index in self.indexes.languages.items()}
+        self.policies = {lang: policy(look) for lang, look in self.looks.items()}
         self._executor = concurrent.futures.ThreadPoolExecutor(WORKERS, thread_name_prefix="search")
 
     def stop(self) -> None:
@@ -367,12 +378,12 @@ class SearchPage:
                 if not results.every_word:
                     page.messages.append(html.escape(strings["some_words"]))
                 if results.total > PER_PAGE:
-                    first = (query.page - 1) * PER_PAGE + 1
+                    first = (results.page - 1) * PER_PAGE + 1
                     last = first + len(results.hits) - 1
                     page.messages.append(html.escape(strings["range"].format(
                         first=self._number(first, lang), last=self._number(last, lang),
                         count=self._number(results.total, lang))))
-        return self._respond(page, query)
+        return self._respond(page)
 
     def _language(self, asked: str | None, accept: str) -> str:
         available = [lang for lang in STRINGS if lang in STEMMERS]
@@ -395,25 +406,20 @@ class SearchPage:
 
     # --- layout ---
 
-    def _respond(self, page: Page, query: Query) -> Response:
-        body = self.render(page, query)
-        look = self.looks.get(page.lang, Look())
-        origins = sorted({origin for origin in (origin_of(url) for url in look.stylesheets) if origin})
-        sources = " ".join(origins) or "'none'"
+    def _respond(self, page: Page) -> Response:
+        body = self.render(page)
         headers = {
             "Cache-Control": "no-store",
             "Content-Language": page.lang,
             "X-Content-Type-Options": "nosniff",
             "Referrer-Policy": "no-referrer",  # the query stays out of the site's logs
             "X-Robots-Tag": "noindex",
-            "Content-Security-Policy": (f"default-src 'none'; style-src {sources}; img-src {sources} data:; "
-                                        f"font-src {sources}; form-action 'self'; base-uri 'none'; "
-                                        "frame-ancestors 'none'"),
+            "Content-Security-Policy": self.policies.get(page.lang) or policy(Look()),
             **page.headers,
         }
         return Response(body, status_code=page.status, media_type="text/html; charset=utf-8", headers=headers)
 
-    def render(self, page: Page, query: Query) -> str:
+    def render(self, page: Page) -> str:
         lang = page.lang
         strings = STRINGS[lang]
         look = self.looks.get(lang, Look())
@@ -466,8 +472,7 @@ class SearchPage:
             parts.append(f'<p class="hc-search-page__az"><a href="{e(home)}help/">{e(strings["az"])}</a></p>')
         results = page.results
         if results and results.hits:
-            parts.append('<ol class="hc-search-page__results" '
-                         f'start="{(query.page - 1) * PER_PAGE + 1}">')
+            parts.append(f'<ol class="hc-search-page__results" start="{(results.page - 1) * PER_PAGE + 1}">')
             for hit in results.hits:
                 href = home + quote(hit.location, safe="/#-._~%!$&'()*+,;=:@")
                 parts.append('<li class="hc-search-page__result">')
@@ -478,11 +483,11 @@ class SearchPage:
                     parts.append(f'<p class="hc-search-page__snippet">{hit.snippet_html}</p>')
                 parts.append("</li>")
             parts.append("</ol>")
-            parts.append(self._pager(page, query, results))
+            parts.append(self._pager(page, results))
         parts += ["</article>", "</div></div></main>", "</div>", "</body>", "</html>", ""]
         return "\n".join(part for part in parts if part)
 
-    def _pager(self, page: Page, query: Query, results: Results) -> str:
+    def _pager(self, page: Page, results: Results) -> str:
         strings = STRINGS[page.lang]
         links = []
         last_page = min(MAX_PAGE, (results.total + PER_PAGE - 1) // PER_PAGE)
@@ -490,11 +495,11 @@ class SearchPage:
         def href(number: int) -> str:
             return "?" + urlencode({"lang": page.lang, "query": page.query, "page": number})
 
-        if query.page > 1:
-            links.append(f'<a class="md-button" rel="prev" href="{html.escape(href(query.page - 1))}">'
+        if results.page > 1:
+            links.append(f'<a class="md-button" rel="prev" href="{html.escape(href(results.page - 1))}">'
                          f'{html.escape(strings["previous"])}</a>')
-        if query.page < last_page:
-            links.append(f'<a class="md-button" rel="next" href="{html.escape(href(query.page + 1))}">'
+        if results.page < last_page:
+            links.append(f'<a class="md-button" rel="next" href="{html.escape(href(results.page + 1))}">'
                          f'{html.escape(strings["next"])}</a>')
         if not links:
             return ""

@@ -127,9 +127,22 @@ def test_a_snippet_is_cut_around_the_matches_and_says_so():
     analyzer = Analyzer("en")
     text = " ".join(["filler"] * 80 + ["vaccination", "clinic"] + ["filler"] * 80)
     wanted = {k for keys in analyzer.query_terms("vaccination") for k in keys}
-    cut = snippet(text, analyzer, wanted, size=10)
-    assert cut.startswith("… ") and cut.endswith(" …") and "<mark>vaccination</mark>" in cut
-    assert len(cut.split()) <= 12
+    cut = snippet(text, analyzer, wanted, size=60)
+    assert cut.startswith("… filler ") and cut.endswith(" filler …") and "<mark>vaccination</mark>" in cut
+    assert len(cut) <= 60 + len("… ") + len(" …") + len("<mark></mark>") + len("filler")
+    beyond = " ".join(["filler"] * 5000) + " vaccination"  # past what is scanned: the beginning
+    assert snippet(beyond, analyzer, wanted).startswith("filler filler")
+
+
+def test_marks_find_the_words_whatever_their_accents_case_and_ligatures():
+    analyzer = Analyzer("fr")
+    wanted = {k for keys in analyzer.query_terms("oeuvre etapes creee") for k in keys}
+    marked = mark("Mise en Œuvre : les Étapes, la fiche créée, l’étape créé.", analyzer, wanted)
+    assert marked == ("Mise en <mark>Œuvre</mark> : les <mark>Étapes</mark>, la fiche <mark>créée</mark>, "
+                      "l’<mark>étape</mark> créé.")
+    english = Analyzer("en")
+    wanted = {k for keys in english.query_terms("happy") for k in keys}
+    assert mark("Happiness, happy, happier.", english, wanted) == "<mark>Happiness</mark>, <mark>happy</mark>, happier."
 
 
 def test_stop_words_are_the_ones_material_drops_and_are_not_searched():

@@ -10,7 +10,6 @@ import socket
 import time
 import warnings
 from html.parser import HTMLParser
-from urllib.parse import quote
 
 import httpx
 import pytest
@@ -232,6 +231,8 @@ def test_result_pages_link_to_each_other(tmp_path):
         last = test_client.get("/search", params={"query": "vaccination", "page": "3"}).text
         assert 'rel="prev"' in last and 'rel="next"' not in last and "Results 41 to 45 of 45." in last
         assert 'start="41"' in last
+        beyond = test_client.get("/search", params={"query": "vaccination", "page": "40"}).text
+        assert "Results 41 to 45 of 45." in beyond and 'rel="next"' not in beyond
         odd = test_client.get("/search", params={"query": "vaccination", "page": "²"})
         assert odd.status_code == 200 and "Results 1 to 20" in odd.text
 
