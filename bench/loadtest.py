@@ -18,7 +18,9 @@ service's ``/healthz`` which origin that is.
 
 ``python -m bench loadtest [--url …] [--clients 16] [--duration 10] [--db …]``
 measures a running service (:func:`main`); ``make bench`` runs :func:`run_load`
-against the benchmark site's own service (:mod:`bench.run`).
+against the benchmark site's own service (:mod:`bench.run`), and
+:func:`run_search_load`: the same kind of clients sending ``GET /search`` with
+words of the built site's own indexes, in both languages (:func:`search_queries`).
 """
 
 from __future__ import annotations
@@ -243,6 +245,110 @@ def run_load(
         "acknowledged": tally.acknowledged,
         "stored": stored,
         "lost": max(0, tally.acknowledged - stored) if stored is not None else None,
+        "requests": len(tally.latencies),
+        "errors": tally.errors,
+        "duration_s": round(elapsed, 3),
+        "statuses": dict(sorted(tally.statuses.items())),
+    }
+
+
+# --- searches ------------------------------------------------------------------------------------
+
+def search_queries(site: Path, per_language: int = 200, seed: int = 7) -> list[tuple[str, str]]:
+    """(lang, query) pairs a reader could type, from the built indexes of ``site``: words of the
+    titles and texts of each language (4 letters or more), one or two words a query, shuffled."""
+    import html as _html
+    import json as _json
+    import random
+    import re as _re
+
+    rng = random.Random(seed)
+    pairs: list[tuple[str, str]] = []
+    found = [("", site / "search" / "search_index.json")]
+    found += [(p.parent.parent.name + "/", p) for p in sorted(site.glob("*/search/search_index.json"))]
+    for _, path in found:
+        data = _json.loads(path.read_text(encoding="utf-8"))
+        lang = data["config"]["lang"][0]
+        words: set[str] = set()
+        for doc in data["docs"]:
+            text = _html.unescape(_re.sub(r"<[^>]+>", " ", doc.get("title", "") + " " + doc.get("text", "")))
+            words.update(w.lower() for w in _re.findall(r"[^\W\d_]{4,}", text))
+        vocabulary = sorted(words)
+        if not vocabulary:
+            continue
+        for i in range(per_language):
+            count = 1 if i % 3 else 2
+            pairs.append((lang, " ".join(rng.choice(vocabulary) for _ in range(count))))
+    rng.shuffle(pairs)
+    return pairs
+
+
+async def hammer_searches(url: str, clients: int, duration: float,
+                          queries: Sequence[tuple[str, str]]) -> tuple[Tally, float]:
+    """``clients`` keep-alive connections sending ``GET url?lang=…&query=…`` for ``duration`` seconds,
+    cycling through ``queries``; a 200 counts as acknowledged."""
+    target = urlsplit(url)
+    if target.scheme != "http" or not target.hostname:
+        raise ValueError(f"the load test speaks plain http://host:port/path, got {url!r}")
+    host, port, path = target.hostname, target.port or 80, target.path or "/"
+    requests = itertools.cycle([
+        f"GET {path}?lang={quote(lang)}&query={quote(query)} HTTP/1.1\r\nHost: {target.netloc}\r\n\r\n".encode()
+        for lang, query in queries])
+    tally = Tally()
+    start = time.perf_counter()
+    deadline = start + duration
+
+    async def client() -> None:
+        reader = writer = None
+        while time.perf_counter() < deadline:
+            if writer is None:
+                try:
+                    reader, writer = await asyncio.open_connection(host, port)
+                except OSError:
+                    tally.errors += 1
+                    await asyncio.sleep(RECONNECT_PAUSE)
+                    continue
+            began = time.perf_counter()
+            try:
+                writer.write(next(requests))
+                status, close = await _read_response(reader)
+            except (OSError, asyncio.IncompleteReadError, ValueError):
+                tally.errors += 1
+                writer.close()
+                reader = writer = None
+                continue
+            tally.latencies.append(time.perf_counter() - began)
+            tally.statuses[status] = tally.statuses.get(status, 0) + 1
+            if status == 200:
+                tally.acknowledged += 1
+            if close:
+                writer.close()
+                reader = writer = None
+        if writer is not None:
+            writer.close()
+
+    await asyncio.gather(*(client() for _ in range(clients)))
+    return tally, time.perf_counter() - start
+
+
+def run_search_load(url: str, clients: int = 16, duration: float = 10.0, *,
+                    queries: Sequence[tuple[str, str]]) -> dict[str, object]:
+    """Search a running service's ``/search`` (``url``) from ``clients`` concurrent clients for
+    ``duration`` seconds, ``queries`` being (lang, query) pairs. Returns ``qps`` (200s per second),
+    ``p50_ms``, ``p99_ms``, ``requests``, ``errors``, ``duration_s`` and ``statuses``.
+    Raises :class:`LoadTestError` if ``url`` is not a healthy feedback service."""
+    if not queries:
+        raise ValueError("the search load test needs at least one query")
+
+    async def run() -> tuple[Tally, float]:
+        await preflight(url)
+        return await hammer_searches(url, clients, duration, queries)
+
+    tally, elapsed = asyncio.run(run())
+    return {
+        "qps": round(tally.acknowledged / elapsed, 1) if elapsed else 0.0,
+        "p50_ms": round(percentile(tally.latencies, 50) * 1000, 2),
+        "p99_ms": round(percentile(tally.latencies, 99) * 1000, 2),
         "requests": len(tally.latencies),
         "errors": tally.errors,
         "duration_s": round(elapsed, 3),

@@ -34,7 +34,10 @@ median of ``BENCH_RUNS`` runs, every run a fresh process where it matters:
    (``html.parser`` + ``urljoin``): ``python -m helpcentre.links`` against
    lychee, html-proofer (Debian, installed with apt-get when missing) and
    linkchecker (PyPI, in a throwaway venv under ``var/``) (:mod:`bench.checkers`);
-5. the feedback service under 16 clients on loopback (:func:`bench.loadtest.run_load`);
+5. the feedback service under 16 clients on loopback (:func:`bench.loadtest.run_load`), and its
+   search (``GET /search``) under 16 clients with words of the built indexes in both languages
+   (:func:`bench.loadtest.run_search_load`): queries per second, p99, and per language the bytes
+   of the site's ``search_index.json`` and of the service's FTS5 database built from it;
 6. what our templates add to a checklist page: CSS bytes and JS bytes (must be 0; :mod:`bench.weight`).
 
 Writes one JSON object and prints a Markdown table.
@@ -52,6 +55,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections import Counter
 from importlib import metadata
 from pathlib import Path
@@ -60,7 +64,7 @@ from . import synthetic
 from .checkers import LINKCHECKER_VENV, PEERS, install_peer, lychee_path, measure_checker, run_ours
 from .children import child
 from .faults import inject_faults, oracle
-from .loadtest import LoadTestError, run_load
+from .loadtest import LoadTestError, run_load, run_search_load, search_queries
 from .processes import free_port, log, median
 from .project import PROJECT_PARTS, ROOT, SITE_URL, clean_build, env_for, make_plain_project, make_project, mkdocs_build
 from .weight import page_weight
@@ -77,11 +81,12 @@ def feedback(project: Path, site: Path, work: Path, duration: float, runs: int) 
     server = subprocess.Popen(
         [sys.executable, "-m", "helpcentre_feedback", "serve", "--host", "127.0.0.1", "--port", str(port),
          "--rate-limit", "0", "--db", f"sqlite:///{db}", "--manifest", str(site / "feedback-manifest.json"),
-         "--site-url", SITE_URL],
+         "--site", str(site), "--site-url", SITE_URL],
         cwd=project, env=env_for(project), stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         url = f"http://127.0.0.1:{port}/answer"
-        deadline = time.time() + 30
+        started = time.time()
+        deadline = started + 300  # it indexes the site's search indexes before it listens
         while True:
             try:
                 with socket.create_connection(("127.0.0.1", port), timeout=1):
@@ -90,6 +95,7 @@ def feedback(project: Path, site: Path, work: Path, duration: float, runs: int) 
                 if time.time() > deadline or server.poll() is not None:
                     raise SystemExit(f"the feedback service did not start; see {work / 'feedback.log'}")
                 time.sleep(0.1)
+        ready_s = time.time() - started
         results = []
         for _ in range(runs):
             for attempt in range(50):
@@ -100,6 +106,10 @@ def feedback(project: Path, site: Path, work: Path, duration: float, runs: int) 
                     time.sleep(0.2)
             else:
                 raise SystemExit("the feedback service never became healthy")
+        health = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10).read())
+        queries = search_queries(site)
+        searches = [run_search_load(f"http://127.0.0.1:{port}/search", 16, duration, queries=queries)
+                    for _ in range(runs)]
     finally:
         server.send_signal(signal.SIGTERM)
         try:
@@ -107,9 +117,17 @@ def feedback(project: Path, site: Path, work: Path, duration: float, runs: int) 
         except subprocess.TimeoutExpired:
             server.kill()
         log_file.close()
+    index = {lang: {"docs": found["docs"], "json": found["index_json_bytes"], "fts": found["fts_bytes"],
+                    "build_s": found["build_s"]}
+             for lang, found in health["search"].items() if lang != "errors"}
+    if not index or "errors" in health["search"]:
+        raise SystemExit(f"the service could not index the site's search: {health['search']}")
     return {"rps": median([r["rps"] for r in results]), "p50_ms": median([r["p50_ms"] for r in results]),
             "p99_ms": median([r["p99_ms"] for r in results]), "lost": sum(r["lost"] or 0 for r in results),
-            "runs": results}
+            "runs": results,
+            "search": {"qps": median([r["qps"] for r in searches]), "p50_ms": median([r["p50_ms"] for r in searches]),
+                       "p99_ms": median([r["p99_ms"] for r in searches]), "index": index, "ready_s": round(ready_s, 2),
+                       "queries": len(queries), "runs": searches}}
 
 
 # -- machine and versions ------------------------------------------------------------------
@@ -261,6 +279,8 @@ def benchmark() -> dict:
         # 5. the feedback service
         fb = feedback(project, site, work, load_s, runs)
         log(f"feedback {fb['rps']} answers/s, p99 {fb['p99_ms']} ms, lost {fb['lost']}")
+        log(f"search {fb['search']['qps']} queries/s, p99 {fb['search']['p99_ms']} ms; indexes "
+            + ", ".join(f"{lang} {i['json']:,} B JSON → {i['fts']:,} B FTS5" for lang, i in fb["search"]["index"].items()))
 
         return {
             "run": {"n": n, "quick": quick, "runs": runs, "html_pages": pages, "faults_injected": len(faults),
@@ -287,6 +307,14 @@ def benchmark() -> dict:
             "feedback_p50_ms": fb["p50_ms"],
             "feedback_p99_ms": fb["p99_ms"],
             "feedback_lost": fb["lost"],
+            "search_qps": fb["search"]["qps"],
+            "search_p50_ms": fb["search"]["p50_ms"],
+            "search_p99_ms": fb["search"]["p99_ms"],
+            "search_index_bytes": {lang: {"json": i["json"], "fts": i["fts"]} for lang, i in fb["search"]["index"].items()},
+            "search_index_docs": {lang: i["docs"] for lang, i in fb["search"]["index"].items()},
+            "search_index_build_s": {lang: i["build_s"] for lang, i in fb["search"]["index"].items()},
+            "search_service_ready_s": fb["search"]["ready_s"],
+            "search_runs": fb["search"]["runs"],
             "page_css_bytes": weight["css"],
             "page_js_bytes_ours": weight["js"],
             "peak_rss_mb": {"build": round(max(build_rss), 1), "plain_build": round(max(plain_rss), 1),
@@ -324,6 +352,13 @@ def table(r: dict) -> str:
                          + (f" ({peer['note']})" if peer.get("note") else ""), f"ours/peer {ratio}", ""))
     rows += [
         ("feedback service (16 clients)", f(r["feedback_rps"], " answers/s"), f"p50 {r['feedback_p50_ms']} ms, p99 {r['feedback_p99_ms']} ms, lost {r['feedback_lost']}", "", "≥ 1,000/s, p99 < 50 ms, 0 lost"),
+        ("search service (16 clients)", f(r["search_qps"], " queries/s"),
+         f"p50 {r['search_p50_ms']} ms, p99 {r['search_p99_ms']} ms; one or two words of the built indexes, both languages",
+         "", "≥ 100/s, p99 < 250 ms"),
+        *((f"  search index, {lang}", f"{b['json']:,} B JSON", f"FTS5 database {b['fts']:,} B "
+           f"({r['search_index_docs'][lang]:,} entries, built in {r['search_index_build_s'][lang]} s at start)",
+           f"{round(b['fts'] / b['json'], 2)}×" if b["json"] else "", "")
+          for lang, b in r["search_index_bytes"].items()),
         ("our CSS / JS on a checklist page", f"{r['page_css_bytes']:,} B / {r['page_js_bytes_ours']} B", "", "", "JS = 0"),
         ("peak RSS", f"build {r['peak_rss_mb']['build']} MiB", f"plain build {r['peak_rss_mb']['plain_build']} MiB, validate {r['peak_rss_mb']['validate']} MiB", "", ""),
     ]

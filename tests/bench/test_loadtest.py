@@ -11,9 +11,10 @@ import threading
 
 import pytest
 
-from bench.loadtest import LoadTestError, run_load
+from bench.loadtest import LoadTestError, run_load, run_search_load, search_queries
 from helpcentre_feedback.store import insert_rows
-from tests.helpcentre_feedback.feedback_support import fb, service  # noqa: F401
+from tests.helpcentre_feedback.feedback_support import fb, service, spawn  # noqa: F401
+from tests.helpcentre_feedback.search_support import write_site
 
 
 def test_the_load_test_measures_throughput_latency_and_losses(fb, service):
@@ -26,6 +27,18 @@ def test_the_load_test_measures_throughput_latency_and_losses(fb, service):
     assert result["lost"] == 0
     assert result["rps"] > 0
     assert 0 < result["p50_ms"] <= result["p99_ms"]
+
+
+def test_the_search_load_test_sends_words_of_the_built_indexes_in_both_languages(spawn, tmp_path):
+    site = write_site(tmp_path / "site")
+    queries = search_queries(site)
+    assert {lang for lang, _ in queries} == {"en", "fr"}
+    assert all(1 <= len(query.split()) <= 2 for _, query in queries)
+    service = spawn("--site", str(site), "--rate-limit", "0")
+    result = run_search_load(service.url + "/search", clients=4, duration=1.0, queries=queries)
+    assert result["errors"] == 0 and result["requests"] > 0
+    assert result["statuses"] == {200: result["requests"]}
+    assert result["qps"] > 0 and 0 < result["p50_ms"] <= result["p99_ms"]
 
 
 def test_the_load_test_notices_acknowledged_answers_that_were_not_stored(tmp_path):

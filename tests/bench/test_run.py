@@ -18,7 +18,7 @@ from conftest import ROOT, SCRIPTS
 
 NUMBERS = (
     "validate_s", "yaml_floor_s", "validate_ratio", "build_s", "plain_build_s", "build_ratio", "rebuild_one_s",
-    "linkcheck_s", "feedback_rps", "feedback_p50_ms", "feedback_p99_ms",
+    "linkcheck_s", "feedback_rps", "feedback_p50_ms", "feedback_p99_ms", "search_qps", "search_p50_ms", "search_p99_ms",
 )
 COUNTS = ("files_rewritten_one", "linkcheck_false_positives", "feedback_lost", "page_css_bytes", "page_js_bytes_ours")
 
@@ -58,6 +58,15 @@ def test_bench_checks_links_and_feedback_without_loss(results):
     assert results["feedback_lost"] == 0
     assert results["page_js_bytes_ours"] == 0
     assert results["page_css_bytes"] > 0
+
+
+def test_bench_measures_search_and_each_language_s_index(results):
+    assert set(results["search_index_bytes"]) == {"en", "fr"}
+    for lang, sizes in results["search_index_bytes"].items():
+        assert sizes["json"] > 0 and sizes["fts"] > 0, lang
+        assert results["search_index_docs"][lang] > 0
+    assert all(run["statuses"] == {"200": run["requests"]} or run["statuses"] == {200: run["requests"]}
+               for run in results["search_runs"])
 
 
 def test_one_edit_rewrites_only_the_pages_of_that_checklist(results):
