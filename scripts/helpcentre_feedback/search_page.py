@@ -140,6 +140,9 @@ class Look:
     header_label: str = ""
     logo: str = ""
     """The header logo's SVG when it is a plain icon (one path), else nothing."""
+    az: str = ""
+    """Absolute URL of the language's A–Z index: the home page's link to it (``a.hc-az-link``),
+    wherever that language publishes it."""
 
 
 class _HomePage(HTMLParser):
@@ -148,6 +151,7 @@ class _HomePage(HTMLParser):
         self.stylesheets: list[str] = []
         self.body: list[tuple[str, str]] = []
         self.header_label = ""
+        self.az = ""
         self._topic_depth = 0  # >0 while inside the first .md-header__topic
         self._topic_done = False
         self._depth = 0
@@ -163,6 +167,8 @@ class _HomePage(HTMLParser):
         elif tag == "body":
             self.body = [(name, value) for name, value in values.items()
                          if name == "dir" or name.startswith("data-md-color-")]
+        elif tag == "a" and "hc-az-link" in classes and not self.az:
+            self.az = values.get("href", "")
         elif tag == "nav" and "md-header__inner" in classes and not self.header_label:
             self.header_label = values.get("aria-label", "")
         elif tag == "div" and "md-header__topic" in classes and not self._topic_done and not self._topic_depth:
@@ -200,10 +206,13 @@ def read_look(site: Path, root: str, site_url: str) -> Look:
         url = urljoin(base, href)
         if urlsplit(url).scheme in ("http", "https") and not any(c in url for c in '"<> '):
             stylesheets.append(url)
+    az = urljoin(base, parser.az) if parser.az else ""
+    if urlsplit(az).scheme not in ("http", "https") or any(c in az for c in '"<> '):
+        az = ""
     logo = re.search(r'<a [^>]*class="md-header__button md-logo"[^>]*>\s*(.*?)\s*</a>', text, re.S)
     svg = logo.group(1).strip() if logo else ""
     return Look(tuple(stylesheets), tuple(parser.body), " ".join("".join(parser.site_name_parts).split()),
-                parser.header_label, svg if _LOGO.fullmatch(svg) else "")
+                parser.header_label, svg if _LOGO.fullmatch(svg) else "", az)
 
 
 def policy(look: Look) -> str:
@@ -469,7 +478,7 @@ class SearchPage:
         ]
         parts += [f'<p class="hc-search-page__message">{message}</p>' for message in page.messages]
         if page.show_az:
-            parts.append(f'<p class="hc-search-page__az"><a href="{e(home)}help/">{e(strings["az"])}</a></p>')
+            parts.append(f'<p class="hc-search-page__az"><a href="{e(look.az or home + "help/")}">{e(strings["az"])}</a></p>')
         results = page.results
         if results and results.hits:
             parts.append(f'<ol class="hc-search-page__results" start="{(results.page - 1) * PER_PAGE + 1}">')

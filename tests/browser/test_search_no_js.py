@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 import pytest
@@ -87,9 +88,19 @@ def new_page(browser, js: bool, width: int = 1300):
 
 
 def an_article(site, lang: str) -> str:
-    """The address (below the language's root) of a checklist article in the built index."""
-    locations = [doc["location"] for doc in index(site, lang)["docs"]]
-    return next(loc for loc in locations if "#" not in loc and loc.count("/") >= 3)
+    """The address (below the language's root) of a checklist article in ``lang``: an English article
+    of the built index (help/<collection>/<article>/), then its twin, as the page's hreflang link names it
+    (a French article may live at a French address)."""
+    english = next(doc["location"] for doc in index(site, LANGUAGES[0])["docs"]
+                   if "#" not in doc["location"] and doc["location"].startswith("help/")
+                   and doc["location"].count("/") == 3)
+    if lang == LANGUAGES[0]:
+        return english
+    page = (site / english / "index.html").read_text(encoding="utf-8")
+    link = next(tag for tag in re.findall(r"<link [^>]*>", page) if 'rel="alternate"' in tag and f'hreflang="{lang}"' in tag)
+    path = urlsplit(urljoin("http://site/" + english, re.search(r'href="([^"]*)"', link).group(1))).path
+    assert path.startswith(f"/{lang}/"), path
+    return path[len(f"/{lang}/"):]
 
 
 def test_a_french_reader_without_script_searches_from_the_header_and_gets_french_pages(browser, with_service):
@@ -178,8 +189,7 @@ def test_with_script_on_the_header_box_is_material_s_search(browser, with_servic
 def test_without_a_service_the_box_gives_way_to_the_a_z_index_with_script_off_only(browser, without_service, lang):
     site, site_url = without_service
     root = "" if lang == LANGUAGES[0] else f"{lang}/"
-    # The A–Z index's title, as the build wrote it into this language's search index.
-    az_title = next(doc["title"] for doc in index(site, lang)["docs"] if doc["location"] == "help/")
+    titles = {doc["location"]: doc["title"] for doc in index(site, lang)["docs"]}
     for js in (False, True):
         context, page = new_page(browser, js=js)
         try:
@@ -191,7 +201,10 @@ def test_without_a_service_the_box_gives_way_to_the_a_z_index_with_script_off_on
                 assert page.locator(".md-search__input").is_visible()
                 continue
             assert link.is_visible() and not page.locator(".md-search").is_visible()
-            assert link.inner_text().strip() == az_title
+            # It leads to this language's A–Z index: the page of the built index with that title.
+            href = link.evaluate("a => a.href")
+            assert href.startswith(site_url + root), href
+            assert titles.get(href[len(site_url + root):]) == link.inner_text().strip(), href
             box = link.bounding_box()
             assert box["height"] >= 44, box
             link.focus()
@@ -200,7 +213,7 @@ def test_without_a_service_the_box_gives_way_to_the_a_z_index_with_script_off_on
             screenshot(page, f"search-no-service-{lang}")
             with page.expect_navigation():
                 link.click()
-            assert page.url == site_url + root + "help/"
+            assert page.url == href
             assert page.evaluate("() => document.documentElement.lang") == lang
         finally:
             context.close()

@@ -63,7 +63,8 @@ def home_page(lang: str, name: str, depth: int) -> str:
   {name}
 </span></div>
 <div class="md-header__topic" data-md-component="header-topic"><span class="md-ellipsis">Page</span></div>
-</div></div></nav></header></body></html>"""
+</div></div></nav></header>
+<p><a href="{'articles/' if lang == 'fr' else 'help/'}" class="hc-az-link">A–Z</a></p></body></html>"""
 
 
 def write_index(path: Path, lang: str, docs: list[dict]) -> None:

@@ -129,8 +129,12 @@ def test_english_results_link_below_the_site_root(client):
 def test_q_is_accepted_too_and_a_french_query_stays_on_french_pages(client):
     _, page = search(client, lang="fr", q="configuration")
     assert page.results == [SITE_URL + "fr/help/accounts/configure-printers/"]
-    _, english_word = search(client, lang="fr", q="passwords")
+    response, english_word = search(client, lang="fr", q="passwords")
     assert english_word.results == [] and english_word.messages[0].startswith("Aucune page ne correspond")
+    # The A–Z index where the French home page links to it (French addresses may differ from English ones).
+    assert f'<a href="{SITE_URL}fr/articles/">Tous les articles de A à Z</a>' in response.text
+    response, _ = search(client, lang="en", q="zzzzzz")
+    assert f'<a href="{SITE_URL}help/">All articles, A to Z</a>' in response.text
 
 
 def test_without_lang_the_browser_s_language_then_the_site_s_default_is_used(client):
