@@ -48,11 +48,13 @@ Nothing here is HTTP; :mod:`.search_page` serves it.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import html
 import json
 import logging
 import os
+import queue
 import re
 import shutil
 import sqlite3
@@ -62,7 +64,7 @@ import time
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence
 
 import snowballstemmer
 
@@ -74,6 +76,8 @@ MAX_TERMS = 12
 """Most distinct words of a query that are searched for (the rest are ignored)."""
 PER_PAGE = 20
 """Results on one page."""
+CONNECTIONS = 4
+"""Read-only connections per language (the service searches on two threads)."""
 MAX_PAGE = 50
 """Highest results page served (20 × 50 = the best 1,000 results)."""
 TITLE_WEIGHT = 10.0
@@ -306,33 +310,37 @@ def build_database(path: Path, docs: Sequence[Doc], analyzer: Analyzer) -> None:
 
 
 class LanguageIndex:
-    """The searchable database of one language, read from any thread (one read-only connection each)."""
+    """The searchable database of one language: a few read-only connections, lent to one thread at a time."""
 
     def __init__(self, lang: str, root: str, path: Path, analyzer: Analyzer, docs: int, source_bytes: int,
-                 build_s: float = 0.0):
+                 build_s: float = 0.0, connections: int = CONNECTIONS):
         self.lang = lang
         self.root = root
         """The language's root below the site URL: "" for the default language, "fr/" for French."""
-        self.path = path
         self.analyzer = analyzer
         self.docs = docs
         self.source_bytes = source_bytes
         """Size of the search_index.json it was built from."""
         self.build_s = build_s
         """Seconds it took to read that file and build the database."""
-        self._local = threading.local()
+        self.bytes = path.stat().st_size
+        """Size of the FTS5 database."""
+        self._pool: queue.SimpleQueue[sqlite3.Connection] = queue.SimpleQueue()
+        self._connections = []
+        for _ in range(connections):
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True,
+                                   check_same_thread=False)  # lent to one thread at a time (the pool)
+            conn.execute("SELECT count(*) FROM docs").fetchone()  # reads the schema: the file is in use
+            self._connections.append(conn)
+            self._pool.put(conn)
 
-    @property
-    def bytes(self) -> int:
-        """Size of the FTS database on disk."""
-        return self.path.stat().st_size
-
-    def _connection(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
-            self._local.conn = conn
-        return conn
+    @contextlib.contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        conn = self._pool.get()
+        try:
+            yield conn
+        finally:
+            self._pool.put(conn)
 
     def search(self, query: str, page: int = 1) -> Results:
         """The ``page``-th :data:`PER_PAGE` results for ``query``, best first (bm25, title weighted).
@@ -345,33 +353,32 @@ class LanguageIndex:
         if not terms:
             return Results((), 0, True)
         page = max(1, min(page, MAX_PAGE))
-        conn = self._connection()
-        every = True
-        expression = self.analyzer.match_expression(terms, every=True)
-        total = conn.execute("SELECT count(*) FROM fts WHERE fts MATCH ?", (expression,)).fetchone()[0]
-        if total == 0 and len(terms) > 1:
-            every = False
-            expression = self.analyzer.match_expression(terms, every=False)
+        with self._connection() as conn:
+            every = True
+            expression = self.analyzer.match_expression(terms, every=True)
             total = conn.execute("SELECT count(*) FROM fts WHERE fts MATCH ?", (expression,)).fetchone()[0]
-        if total == 0:
-            return Results((), 0, every)
-        page = min(page, (total + PER_PAGE - 1) // PER_PAGE)
-        rows = conn.execute(
-            "SELECT d.location, d.title, d.text, d.section FROM "
-            f"(SELECT rowid, bm25(fts, {TITLE_WEIGHT}, 1.0) AS score FROM fts WHERE fts MATCH ? "
-            " ORDER BY score, rowid LIMIT ? OFFSET ?) AS hit "
-            "JOIN docs AS d ON d.id = hit.rowid ORDER BY hit.score, hit.rowid",
-            (expression, PER_PAGE, (page - 1) * PER_PAGE)).fetchall()
+            if total == 0 and len(terms) > 1:
+                every = False
+                expression = self.analyzer.match_expression(terms, every=False)
+                total = conn.execute("SELECT count(*) FROM fts WHERE fts MATCH ?", (expression,)).fetchone()[0]
+            if total == 0:
+                return Results((), 0, every)
+            page = min(page, (total + PER_PAGE - 1) // PER_PAGE)
+            rows = conn.execute(
+                "SELECT d.location, d.title, d.text, d.section FROM "
+                f"(SELECT rowid, bm25(fts, {TITLE_WEIGHT}, 1.0) AS score FROM fts WHERE fts MATCH ? "
+                " ORDER BY score, rowid LIMIT ? OFFSET ?) AS hit "
+                "JOIN docs AS d ON d.id = hit.rowid ORDER BY hit.score, hit.rowid",
+                (expression, PER_PAGE, (page - 1) * PER_PAGE)).fetchall()
         wanted = {key for keys in terms for key in keys}
         hits = tuple(Hit(location, mark(title, self.analyzer, wanted), snippet(text, self.analyzer, wanted), section)
                      for location, title, text, section in rows)
         return Results(hits, total, every, page)
 
     def close(self) -> None:
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
+        for conn in self._connections:
             conn.close()
-            self._local.conn = None
+        self._connections = []
 
 
 # --- marks and snippets ------------------------------------------------------------------------------
@@ -450,7 +457,8 @@ def snippet(text: str, analyzer: Analyzer, wanted: set[str], size: int = SNIPPET
 
 @dataclass
 class SiteIndexes:
-    """Every language's index, built into a private temporary folder removed by :meth:`close`."""
+    """Every language's index, built into a private temporary folder that is removed as soon as
+    every database is open (:func:`load_indexes`); :meth:`close` closes them."""
 
     languages: dict[str, LanguageIndex] = field(default_factory=dict)
     default: str | None = None
@@ -533,6 +541,9 @@ def load_indexes(site: Path) -> SiteIndexes:
         if not root:
             result.default = lang
         log.info("search: %d %s entries from %s, indexed in %.2f s", len(docs), lang, path, took)
+    # Every database is open: the folder can go now, so that nothing is left behind even when the
+    # process is killed (the open connections keep reading the files, as POSIX keeps unlinked files).
+    shutil.rmtree(result.folder, ignore_errors=True)
     for error in result.errors:
         log.warning("search: %s", error)
     return result
