@@ -108,6 +108,18 @@ class Content:
     def article(self, checklist_id: str) -> str:
         return f"help/{self.checklists[checklist_id]['collection']}/{checklist_id}/"
 
+    def french(self, url: str) -> str:
+        """The French twin's address of the English page at ``url``: under /fr/, at the
+        French address a collection (and its checklists) declare with french-slug."""
+        parts = url.split("/")
+        folders = {c["id"]: c.get("french-slug") for c in self.shared.get("collections") or []}
+        if len(parts) > 2 and parts[0] == "help" and folders.get(parts[1]):
+            rest = parts[2:]
+            if rest[0] in self.checklists and self.checklists[rest[0]].get("collection") == parts[1]:
+                rest = [self.checklists[rest[0]].get("french-slug") or rest[0]] + rest[1:]
+            return "fr/" + "/".join([folders[parts[1]]] + rest)
+        return "fr/" + url
+
     def contacts(self, checklist_id: str) -> list[dict]:
         """The contacts a checklist lists, for the whole article or in a section."""
         data = self.checklists[checklist_id]
@@ -141,7 +153,7 @@ class Content:
 
     def pages(self, feedback: bool = True) -> dict[str, str]:
         """Every page's English address and its French twin's."""
-        return {url: "fr/" + url for url in self.hand_written_pages() + self.generated_pages(feedback)}
+        return {url: self.french(url) for url in self.hand_written_pages() + self.generated_pages(feedback)}
 
 
 def tel(phone: str) -> str:
@@ -440,7 +452,7 @@ def test_every_section_step_and_sub_item_has_an_anchor(built_site, checklist_id)
     for step in LIVE.steps(data):
         wanted.add(step["id"])
         wanted.update(item["id"] for item in step.get("items") or [])
-    for url in (LIVE.article(checklist_id), "fr/" + LIVE.article(checklist_id)):
+    for url in (LIVE.article(checklist_id), LIVE.french(LIVE.article(checklist_id))):
         missing = wanted - page(built_site, url).ids
         assert not missing, f"{url} lacks anchors {missing}"
 
@@ -452,7 +464,7 @@ def test_steps_are_numbered_across_each_checklist(built_site, checklist_id):
         if section.get("steps"):
             expected.append(str(number))
             number += len(section["steps"])
-    for url in (LIVE.article(checklist_id), "fr/" + LIVE.article(checklist_id)):
+    for url in (LIVE.article(checklist_id), LIVE.french(LIVE.article(checklist_id))):
         assert re.findall(r'<ol class="hc-steps" start="(\d+)"', html_of(built_site, url)) == expected
 
 
@@ -460,14 +472,14 @@ def test_steps_are_numbered_across_each_checklist(built_site, checklist_id):
 def test_every_step_has_a_guided_page_that_leads_back_to_it(built_site, checklist_id):
     article = LIVE.article(checklist_id)
     for step in LIVE.steps(LIVE.checklists[checklist_id]):
-        for url in (f"{article}{step['id']}/", f"fr/{article}{step['id']}/"):
+        for url in (f"{article}{step['id']}/", LIVE.french(f"{article}{step['id']}/")):
             hrefs = {a.get("href") for a in page(built_site, url).links}
             assert f"../#{step['id']}" in hrefs, f"{url} does not link back to its step on the checklist"
 
 
 @pytest.mark.parametrize("checklist_id", LIVE_ARTICLES)
 def test_french_checklist_pages_follow_canadian_typography(built_site, checklist_id):
-    article = "fr/" + LIVE.article(checklist_id)
+    article = LIVE.french(LIVE.article(checklist_id))
     urls = [article] + [f"{article}{step['id']}/" for step in LIVE.steps(LIVE.checklists[checklist_id])]
     for url in urls:
         text = page(built_site, url).text
@@ -478,7 +490,7 @@ def test_french_checklist_pages_follow_canadian_typography(built_site, checklist
 @pytest.mark.parametrize("checklist_id", LIVE_ARTICLES)
 def test_support_phone_is_on_every_checklist_page_that_lists_its_contact(built_site, checklist_id):
     phones = [c["phone"] for c in LIVE.contacts(checklist_id) if c.get("phone")]
-    for url in (LIVE.article(checklist_id), "fr/" + LIVE.article(checklist_id)):
+    for url in (LIVE.article(checklist_id), LIVE.french(LIVE.article(checklist_id))):
         html = html_of(built_site, url)
         for phone in phones:
             assert phone_link(phone) in html, f"{url}: no tel: link for {phone}"
@@ -493,7 +505,8 @@ def test_home_links_every_collection_and_article_in_both_languages(built_site):
             if not href.startswith(("http:", "https:", "#", "mailto:", "tel:")):
                 targets.add((built_site / home / href).resolve())
         for url in [f"help/{c}/" for c in collections] + [LIVE.article(i) for i in LIVE_ARTICLES]:
-            assert (built_site / prefix / url).resolve() in targets, f"{home or '/'} does not link {url}"
+            address = LIVE.french(url) if prefix else url
+            assert (built_site / address).resolve() in targets, f"{home or '/'} does not link {address}"
 
 
 def test_no_link_is_left_pointing_at_a_markdown_source(built_site):
@@ -506,7 +519,7 @@ def test_no_link_is_left_pointing_at_a_markdown_source(built_site):
 @pytest.mark.parametrize("checklist_id", LIVE_ARTICLES)
 def test_feedback_form_posts_page_id_and_language_to_the_endpoint(built_site, checklist_id):
     article = LIVE.article(checklist_id)
-    for url, lang in ((article, "en"), ("fr/" + article, "fr")):
+    for url, lang in ((article, "en"), (LIVE.french(article), "fr")):
         html = html_of(built_site, url)
         assert f'<form class="hc-feedback__form" method="post" action="{FEEDBACK_ENDPOINT}/answer">' in html
         assert f'<input type="hidden" name="page" value="{checklist_id}">' in html
@@ -519,7 +532,7 @@ def test_feedback_form_posts_page_id_and_language_to_the_endpoint(built_site, ch
 
 def test_feedback_manifest_lists_every_article_and_where_readers_go(built_site):
     manifest = json.loads((built_site / "feedback-manifest.json").read_text(encoding="utf-8"))
-    assert manifest["pages"] == {checklist_id: {"en": LIVE.article(checklist_id), "fr": "fr/" + LIVE.article(checklist_id)}
+    assert manifest["pages"] == {checklist_id: {"en": LIVE.article(checklist_id), "fr": LIVE.french(LIVE.article(checklist_id))}
                                  for checklist_id in LIVE_ARTICLES}
     for lang in ("en", "fr"):
         assert (built_site / manifest["thanks"][lang] / "index.html").exists()

@@ -109,3 +109,15 @@ def screenshot(page, name: str) -> None:
     """Keep a picture for people to look at (var/ is git-ignored)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def twin(site: Path, url: str, lang: str) -> str:
+    """The address (from the site root) of the twin in ``lang`` of the page at ``url``,
+    as the page declares it in its head (French pages may have French addresses)."""
+    import posixpath
+
+    html = (site / url / "index.html").read_text(encoding="utf-8")
+    found = re.search(rf'<link rel="alternate" href="([^"]+)" hreflang="{lang}">', html)
+    assert found, f"{url or '/'} declares no {lang} twin"
+    joined = posixpath.normpath(posixpath.join(url or ".", found.group(1)))
+    return "" if joined == "." else joined.rstrip("/") + "/"

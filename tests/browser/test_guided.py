@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from .conftest import screenshot
+from .conftest import screenshot, twin
 
 
 @pytest.fixture
@@ -59,17 +59,18 @@ def test_next_links_walk_every_step_in_order_and_previous_walks_back(context, si
     assert page.locator("a.hc-pager__previous").count() == 0
 
 
-def test_guided_page_links_back_to_the_step_on_the_whole_checklist(context, site_url, article):
+def test_guided_page_links_back_to_the_step_on_the_whole_checklist(context, site_url, article, built_site):
     page = context.new_page()
-    page.goto(f"{site_url}fr/{article}")
+    french = twin(built_site, article, "fr")
+    page.goto(f"{site_url}{french}")
     steps = outline(page)
     last = steps[-1]
-    page.goto(f"{site_url}fr/{article}{last['id']}/")
+    page.goto(f"{site_url}{french}{last['id']}/")
     assert page.inner_text(".hc-caption") == f"Étape {len(steps)} sur {len(steps)}"
     assert same_words(page.inner_text("h1"), last["text"])
     screenshot(page, f"guided-fr-{'js' if context.js else 'nojs'}")
     page.click(".hc-guided__checklist a")
-    assert page.url == f"{site_url}fr/{article}#{last['id']}"
+    assert page.url == f"{site_url}{french}#{last['id']}"
 
 
 def test_the_sections_callouts_travel_with_its_steps(context, site_url, article):
@@ -109,12 +110,13 @@ def test_a_guided_step_can_be_ticked_and_its_footnote_is_on_the_page(context, si
     assert note.startswith("hc-note-") and page.locator(f"#{note}").is_visible()
 
 
-def test_language_switcher_lands_on_the_twin_page(context, site_url, article):
+def test_language_switcher_lands_on_the_twin_page(context, site_url, article, built_site):
     page = context.new_page()
     page.goto(site_url + article)
     first_step = outline(page)[0]["id"]
-    for start, lang, twin in ((f"{article}{first_step}/", "fr", f"fr/{article}{first_step}/"),
-                              (f"fr/{article}", "en", article), ("", "fr", "fr/")):
+    french = twin(built_site, article, "fr")
+    for start, lang, expected in ((f"{article}{first_step}/", "fr", f"{french}{first_step}/"),
+                                  (french, "en", article), ("", "fr", "fr/")):
         page.goto(site_url + start)
         # By keyboard, as with scripts off: focus the switcher's button (the
         # list opens on focus), Tab to the language, press Enter.
@@ -126,5 +128,5 @@ def test_language_switcher_lands_on_the_twin_page(context, site_url, article):
         assert page.evaluate("() => document.activeElement.lang") == lang  # its name is marked up in its language
         with page.expect_navigation():
             page.keyboard.press("Enter")
-        assert page.url == site_url + twin
+        assert page.url == site_url + expected
         assert page.evaluate("() => document.documentElement.lang") == lang

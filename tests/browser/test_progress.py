@@ -15,7 +15,7 @@ import re
 import pytest
 from PIL import Image
 
-from .conftest import rendered_text, screenshot
+from .conftest import rendered_text, screenshot, twin
 
 DONE_COLOUR = (0x1E, 0x6B, 0x34)  # --hc-done-colour in helpcentre.css
 
@@ -152,9 +152,9 @@ def test_keyboard_ticks_with_space_and_shows_a_focus_ring(context, site_url, art
     assert outline == "solid"
 
 
-def test_french_counters_are_french(context, site_url, article):
+def test_french_counters_are_french(context, site_url, article, built_site):
     page = context.new_page()
-    page.goto(site_url + "fr/" + article)
+    page.goto(site_url + twin(built_site, article, "fr"))
     all_steps = steps(page)
     assert count(page, "fr") == (0, len(all_steps))
     plain = next(s for s in all_steps if s["box"])
@@ -165,9 +165,9 @@ def test_french_counters_are_french(context, site_url, article):
     assert f"0 sur {len(parent['required'])} cochées" in subcount(page, parent["id"])
 
 
-def test_the_page_says_what_is_kept_without_scripts(context, site_url, article):
+def test_the_page_says_what_is_kept_without_scripts(context, site_url, article, built_site):
     page = context.new_page()
-    for url, words in ((article, "not saved when you leave or reload"), ("fr/" + article, "ne sont pas enregistrées")):
+    for url, words in ((article, "not saved when you leave or reload"), (twin(built_site, article, "fr"), "ne sont pas enregistrées")):
         page.goto(site_url + url)
         assert words in page.inner_text(".hc-progress")
 

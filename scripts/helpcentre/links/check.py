@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import json
 import os
+import posixpath
 import re
 import stat
 import xml.etree.ElementTree as ET
@@ -225,10 +226,34 @@ class BuiltSite:
         return first if first in self.languages[1:] else self.languages[0]
 
     def counterpart(self, path: str, lang: str) -> str:
-        """The same page's path in ``lang`` (``help/x/index.html`` → ``fr/help/x/index.html``)."""
+        """The same page's path in ``lang``: the twin the page declares in its
+        head (``<link rel=alternate hreflang>``), as pages may have addresses
+        of their own language (/fr/reference-electronique/…); otherwise the
+        same path under the language's folder (``help/x/`` → ``fr/help/x/``).
+        :func:`_twins` checks that declared twins declare each other back."""
+        if lang == self.path_language(path) and path in self.pages:
+            return path
+        declared = self.declared_twins(path).get(lang)
+        if declared is not None:
+            return declared
         own = self.path_language(path)
         bare = path[len(own) + 1:] if own != self.languages[0] else path
         return bare if lang == self.languages[0] else f"{lang}/{bare}"
+
+    def declared_twins(self, path: str) -> dict[str, str]:
+        """Language → page, from the page's ``<link rel=alternate hreflang>`` (read once)."""
+        cache = self.__dict__.setdefault("_declared_twins", {})
+        if path not in cache:
+            found: dict[str, str] = {}
+            facts = self.pages.get(path)
+            for link in (facts.links if facts else ()):
+                if link.tag == "link" and "alternate" in (link.rel or "").split() and link.hreflang:
+                    lang = link.hreflang.split("-")[0].lower()
+                    resolved = self._resolve(posixpath.dirname(path), link.value, facts.base)
+                    if lang in self.languages and resolved.target is not None and resolved.target.path:
+                        found.setdefault(lang, resolved.target.path)
+            cache[path] = found
+        return cache[path]
 
     def page_language(self, path: str) -> str:
         facts = self.pages.get(path)
@@ -642,14 +667,22 @@ def _twins(site: BuiltSite) -> list[Finding]:
     for page in site.pages:
         if page.rpartition("/")[2] == NOT_FOUND_PAGE:
             continue
+        own = site.path_language(page)
         for lang in site.languages:
             twin = site.counterpart(page, lang)
             if twin != page and twin not in site.pages:
-                own = site.path_language(page)
                 findings.append(Finding(
                     "twin", page,
                     f"the {language_name(own)} page {Target(page).shown()} has no {language_name(lang)} twin ({Target(twin).shown()} does not exist)",
                 ))
+            elif twin != page and lang in site.declared_twins(page):
+                back = site.declared_twins(twin).get(own)
+                if back is not None and back != page:
+                    findings.append(Finding(
+                        "twin", page,
+                        f"the {language_name(own)} page {Target(page).shown()} names {Target(twin).shown()} as its "
+                        f"{language_name(lang)} twin, but that page names {Target(back).shown()}",
+                    ))
     return findings
 
 
