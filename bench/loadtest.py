@@ -103,17 +103,11 @@ async def hammer(
             body = next_body()
             if body is None:
                 break
-            began = time.perf_counter()
-            try:
-                writer.write(head + str(len(body)).encode() + b"\r\n\r\n" + body)
-                status, close = await _read_response(reader)
-            except (OSError, asyncio.IncompleteReadError, ValueError):
-                tally.errors += 1
-                writer.close()
+            answer = await _timed_exchange(reader, writer, head + str(len(body)).encode() + b"\r\n\r\n" + body, tally)
+            if answer is None:
                 reader = writer = None
                 continue
-            tally.latencies.append(time.perf_counter() - began)
-            tally.statuses[status] = tally.statuses.get(status, 0) + 1
+            status, close = answer
             if status == 303:
                 tally.acknowledged += 1
                 if on_ack is not None:
@@ -126,6 +120,22 @@ async def hammer(
 
     await asyncio.gather(*(client() for _ in range(clients)))
     return tally, time.perf_counter() - start
+
+
+async def _timed_exchange(reader, writer, payload: bytes, tally) -> tuple[int, bool] | None:
+    """Send one request and read its answer, timed and counted: (status, close),
+    or None when the connection failed (counted as an error, and closed)."""
+    began = time.perf_counter()
+    try:
+        writer.write(payload)
+        status, close = await _read_response(reader)
+    except (OSError, asyncio.IncompleteReadError, ValueError):
+        tally.errors += 1
+        writer.close()
+        return None
+    tally.latencies.append(time.perf_counter() - began)
+    tally.statuses[status] = tally.statuses.get(status, 0) + 1
+    return status, close
 
 
 async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
@@ -308,17 +318,11 @@ async def hammer_searches(url: str, clients: int, duration: float,
                     tally.errors += 1
                     await asyncio.sleep(RECONNECT_PAUSE)
                     continue
-            began = time.perf_counter()
-            try:
-                writer.write(next(requests))
-                status, close = await _read_response(reader)
-            except (OSError, asyncio.IncompleteReadError, ValueError):
-                tally.errors += 1
-                writer.close()
+            answer = await _timed_exchange(reader, writer, next(requests), tally)
+            if answer is None:
                 reader = writer = None
                 continue
-            tally.latencies.append(time.perf_counter() - began)
-            tally.statuses[status] = tally.statuses.get(status, 0) + 1
+            status, close = answer
             if status == 200:
                 tally.acknowledged += 1
             if close:
