@@ -31,6 +31,7 @@ fingerprint of the inputs.
 from __future__ import annotations
 
 import json
+import os
 import posixpath
 import re
 import sys
@@ -44,7 +45,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 
 from helpcentre import LANGUAGES
 from helpcentre.manifest import FILE_NAME as MANIFEST_FILE, feedback_manifest
-from helpcentre.paths import GENERATED_DIR, nav_sections
+from helpcentre.paths import AZ_PATH, GENERATED_DIR, addresses, nav_sections, url_in
 from helpcentre.pipeline import Project, Result, generate, render
 from helpcentre.write import NotOurFolder
 
@@ -131,10 +132,17 @@ class HelpCentrePlugin(BasePlugin[HelpCentreConfig]):
             config.extra["hc_support"] = self.result.renderer.support(current_language(config))
             endpoint = self.result.renderer.feedback_endpoint
             config.extra["hc_search"] = f"{endpoint}/search" if endpoint else None
+            config.extra["hc_az"] = url_in(AZ_PATH, current_language(config), self.result.site)
         return config
 
     def on_pre_build(self, config):
         self.result = self._run(config, write=True)
+
+    @event_priority(-150)  # after the i18n plugin has given each file its language and twins
+    def on_files(self, files, config):
+        if self.result is not None:
+            publish_at_language_addresses(files, self.result.site)
+        return files
 
     def on_serve(self, server, config, builder):
         Watcher(server, config, self.config.checklists_dir).start()
@@ -250,6 +258,35 @@ def give_each_language_its_nav(config, site) -> None:
     for language in plugin.config.languages:
         if language.locale in LANGUAGES:
             language.nav = base_nav[:1] + nav_sections(site, language.locale) + base_nav[1:]
+
+
+def publish_at_language_addresses(files, site) -> None:
+    """Each generated page at its address in its language (paths.addresses):
+    /fr/reference-electronique/outil-administrateur-sgr/ rather than the
+    English folders. Files and their twins (the i18n plugin's alternates,
+    which feed the language switcher, the head's hreflang links and the
+    sitemap) are moved alike; links between pages follow, as MkDocs resolves
+    them from the files."""
+    moves = {lang: addresses(site, lang) for lang in LANGUAGES if lang != LANGUAGES[0]}
+    seen: set[int] = set()
+    for file in files:
+        for candidate in [file, *getattr(file, "alternates", {}).values()]:
+            if id(candidate) in seen:
+                continue
+            seen.add(id(candidate))
+            lang = getattr(candidate, "locale", None)
+            stem = candidate.src_uri.rsplit(".", 2)[0]
+            target = moves.get(lang, {}).get(stem)
+            if target is None:
+                continue
+            folder = target[: -len("index")] if target.endswith("index") else target + "/"
+            old_uri, new_uri = candidate.dest_uri, f"{lang}/{folder}index.html"
+            # The site folder is what the old path has before its dest_uri (the
+            # i18n plugin's files carry a dest_dir of their own making).
+            site_folder = candidate.abs_dest_path[: -len(os.path.normpath(old_uri))]
+            candidate.dest_uri = new_uri
+            candidate.abs_dest_path = os.path.normpath(os.path.join(site_folder, new_uri))
+            candidate.url = f"{lang}/{folder}"
 
 
 def keep_neighbours_in_collection(page) -> None:

@@ -54,3 +54,31 @@ def test_a_mistyped_reference_gets_did_you_mean(tmp_path):
     add_user = (FIXTURE / "add-user.yml").read_text(encoding="utf-8").replace("contacts: [mailbox]", "contacts: [mailbx]")
     site, problems = load_site(project(tmp_path, **{"add-user_yml": add_user}))
     assert "unknown contact 'mailbx'; did you mean 'mailbox'?" in problems.report()
+
+
+def test_french_addresses_are_unique_where_they_share_a_folder(tmp_path):
+    shared = (FIXTURE / "_shared.yml").read_text(encoding="utf-8")
+    shared = shared.replace("  - id: onboarding\n", "  - id: onboarding\n    french-slug: comptes\n", 1)
+    shared = shared.replace("  - id: accounts\n", "  - id: accounts\n    french-slug: comptes\n", 1)
+    shared = shared.replace("  - id: unused\n", "  - id: unused\n    french-slug: help\n", 1)
+    site, problems = load_site(project(tmp_path, _shared_yml=shared))
+    report = problems.report()
+    assert "the French address 'comptes' is already that of collection" in report
+    assert "the French address 'help' is kept for the help centre's own pages" in report
+
+
+def test_french_addresses_are_declared_and_follow_the_pages(tmp_path):
+    from helpcentre.paths import checklist_path, step_path, url_in
+
+    shared = (FIXTURE / "_shared.yml").read_text(encoding="utf-8").replace(
+        "  - id: onboarding\n", "  - id: onboarding\n    french-slug: integration\n", 1)
+    setup = (FIXTURE / "first-setup.yml").read_text(encoding="utf-8").replace(
+        "collection: onboarding\n", "collection: onboarding\nfrench-slug: premiere-configuration\n", 1)
+    site, problems = load_site(project(tmp_path, _shared_yml=shared, **{"first-setup_yml": setup}))
+    assert site is not None, problems.report()
+    checklist = site.checklists["first-setup"]
+    assert url_in(checklist_path(checklist), "fr", site) == "fr/integration/premiere-configuration/"
+    assert url_in(step_path(checklist, checklist.steps[0]), "fr", site) == f"fr/integration/premiere-configuration/{checklist.steps[0].id}/"
+    assert url_in(checklist_path(checklist), "en", site) == "help/onboarding/first-setup/"
+    other = site.checklists["add-user"]  # its collection declares no French address: it keeps the English one
+    assert url_in(checklist_path(other), "fr", site) == "fr/help/accounts/add-user/"

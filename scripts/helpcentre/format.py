@@ -607,6 +607,9 @@ CHECKLIST = Obj(
     doc="One guided checklist: one article of the help centre, in English and French.",
     fields=[
         Field("collection", Reference(target="collection"), "The collection (category) it belongs to: an id in _shared.yml.", required=True),
+        Field("french-slug", Slug("French address"), "The last part of the French page's address, in French "
+              "(e.g. outil-administrateur-sgr: /fr/reference-electronique/outil-administrateur-sgr/). Written once and "
+              "kept: rewording the title never moves the page. Default: the file name."),
         Field("order", Integer(0, 10_000, "order"), "Its place in the collection (smaller first; then by title)."),
         Field("title", Bilingual(what="title", max_length=120), "The article's title.", required=True),
         Field("summary", Bilingual("inline", 300, "summary"), "One or two sentences for the home page and search.", required=True),
@@ -657,6 +660,8 @@ COLLECTION = Obj(
     doc="A collection (category) of articles; a section of the navigation.",
     fields=[
         Field("id", Slug("collection id"), "Stable id; also the folder of its pages' addresses.", required=True),
+        Field("french-slug", Slug("French address"), "The collection's folder in French addresses (e.g. "
+              "reference-electronique: /fr/reference-electronique/). Default: the id."),
         Field("title", Bilingual(what="collection title", max_length=80), "Its name.", required=True),
         Field("summary", Bilingual("inline", 300, "collection summary"), "One sentence for the home page.", required=True),
         Field("order", Integer(0, 10_000, "order"), "Its place on the home page (smaller first)."),

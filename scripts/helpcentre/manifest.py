@@ -9,7 +9,7 @@ the whole contract between them.
 from __future__ import annotations
 
 from . import LANGUAGES, model
-from .paths import FEEDBACK_DIR, checklist_path
+from .paths import FEEDBACK_DIR, checklist_path, url_in
 
 FILE_NAME = "feedback-manifest.json"
 ANSWERS = ("no", "partly", "yes")
@@ -24,7 +24,7 @@ def feedback_manifest(site: model.Site) -> dict:
         "languages": list(LANGUAGES),
         "answers": list(ANSWERS),
         "pages": {
-            checklist.id: {lang: url(checklist_path(checklist).url, lang) for lang in LANGUAGES}
+            checklist.id: {lang: url_in(checklist_path(checklist), lang, site) for lang in LANGUAGES}
             for checklist in sorted(site.checklists.values(), key=lambda c: c.id)
         },
         "thanks": {lang: url("feedback/thanks/", lang) for lang in LANGUAGES},

@@ -87,6 +87,7 @@ class Collection:
     title: Text
     summary: Text
     order: int = 0
+    french_slug: str | None = None
     location: Location | None = None
 
 
@@ -174,6 +175,8 @@ class Checklist:
     footnotes: list[Footnote] = field(default_factory=list)
     contacts: list[Ref] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
+    french_slug: str | None = None
+    """The last part of the French address (default: the id)."""
     modified: str | None = None
     """ISO date of the last change readers should know of."""
     review_months: int | None = None

@@ -60,6 +60,50 @@ AZ_PATH = PagePath(f"{GENERATED_DIR}/index")
 """Every article by title (the A–Z index), at /help/ in each language."""
 
 
+RESERVED_FRENCH = frozenset({"help", "assets", "search", "feedback", "fr", "en"})
+"""French folder names the site uses itself (a collection may not take them)."""
+
+
+def french_slug(thing: model.Checklist | model.Collection) -> str:
+    return thing.french_slug or thing.id
+
+
+def addresses(site: model.Site, lang: str) -> dict[str, str]:
+    """Generated page stem → its address stem in ``lang``, where the two differ.
+
+    French pages live at French addresses declared in the YAML
+    (``french-slug`` on a collection and on its checklists):
+    /fr/<collection>/<article>/ and the article's step pages
+    /fr/<collection>/<article>/<step>/. The pages' files keep one path for
+    both languages (the i18n plugin pairs twins by path); only where each is
+    published differs. A collection that declares no French address keeps
+    its pages at the English one under /fr/help/ (`make lint` says so), so
+    adding the declaration later is the only move a page ever makes.
+    """
+    if lang == "en":
+        return {}
+    found: dict[str, str] = {}
+    for collection in site.collections():
+        if not collection.french_slug:
+            continue
+        folder = collection.french_slug
+        found[collection_path(collection).stem] = f"{folder}/index"
+        for checklist in site.members(collection):
+            article = f"{folder}/{french_slug(checklist)}"
+            found[checklist_path(checklist).stem] = article
+            for step in checklist.steps:
+                found[step_path(checklist, step).stem] = f"{article}/{step.id}"
+    return found
+
+
+def url_in(page: PagePath, lang: str, site: model.Site) -> str:
+    """The page's address in ``lang``, relative to the site root (with the language folder)."""
+    stem = addresses(site, lang).get(page.stem) if lang != "en" else None
+    if stem is None:
+        return page.url if lang == "en" else f"{lang}/{page.url}"
+    return f"{lang}/" + (stem[: -len("index")] if stem.endswith("index") else stem + "/")
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def relative(page: PagePath, target: PagePath) -> str:
     """The ``.md`` link from ``page`` to ``target`` (MkDocs resolves and checks it)."""

@@ -16,6 +16,7 @@ import yaml
 from . import format as fmt
 from . import model
 from .grammar import CHECKLIST_LINK, SAME_PAGE_LINK, SLUG
+from .paths import RESERVED_FRENCH
 from .nogc import collector_paused
 from .problems import Location, Problems
 from .source import SourceFile, read_source, shared_node
@@ -76,7 +77,35 @@ def _load_site(root: Path, checklists_dir: str) -> tuple[model.Site | None, Prob
     members: dict[str, list[model.Checklist]] = {}
     for checklist in sorted(checklists.values(), key=lambda c: (c.order, c.title.en.lower())):
         members.setdefault(checklist.collection.id, []).append(checklist)
+    _check_french_addresses(shared, members, problems)
+    if problems.has_errors:
+        return None, problems
     return model.Site(shared, checklists, members, footnotes), problems
+
+
+def _check_french_addresses(shared: model.Shared, members: dict[str, list[model.Checklist]], problems: Problems) -> None:
+    """French addresses (french-slug, or the id) are unique where they share a folder,
+    and collections keep clear of the folders the site uses itself."""
+    folders: dict[str, model.Collection] = {}
+    for collection in shared.collections.values():
+        if not collection.french_slug:
+            continue  # its French pages keep the English addresses, under /fr/help/
+        slug = collection.french_slug
+        if slug in RESERVED_FRENCH:
+            problems.add(collection.location, f"the French address '{slug}' is kept for the help centre's own pages; "
+                         "give the collection another french-slug")
+        elif slug in folders:
+            problems.add(collection.location, f"the French address '{slug}' is already that of collection "
+                         f"'{folders[slug].id}' (line {folders[slug].location.line}); give one of them another french-slug")
+        else:
+            folders[slug] = collection
+        seen: dict[str, model.Checklist] = {}
+        for checklist in members.get(collection.id, []):
+            article = checklist.french_slug or checklist.id
+            if article in seen:
+                problems.add(checklist.location, f"the French address '{article}' is already that of checklist "
+                             f"'{seen[article].id}' in the same collection; give one of them another french-slug")
+            seen[article] = checklist
 
 
 def _display(root: Path, file: Path) -> str:

@@ -85,9 +85,10 @@ def language_prefix(lang: str) -> str:
     return "" if lang == LANGUAGES[0] else f"{lang}/"
 
 
-def page_file(page: paths.PagePath, lang: str) -> str:
-    """The built HTML file of a generated page in ``lang``, relative to the site folder."""
-    return language_prefix(lang) + page.url + "index.html"
+def page_file(page: paths.PagePath, lang: str, site_model: model.Site) -> str:
+    """The built HTML file of a generated page in ``lang``, relative to the site folder
+    (at its address in that language: French pages have French addresses)."""
+    return paths.url_in(page, lang, site_model) + "index.html"
 
 
 def page_sources(site_model: model.Site, built: BuiltSite, root: Path | None = None) -> dict[str, PageSource]:
@@ -101,7 +102,7 @@ def page_sources(site_model: model.Site, built: BuiltSite, root: Path | None = N
     texts = TextLinks(root)
     for checklist in site_model.checklists.values():
         for lang in built.languages:
-            folder = language_prefix(lang) + paths.checklist_path(checklist).url
+            folder = paths.url_in(paths.checklist_path(checklist), lang, site_model)
             links = _editor_links(site_model, checklist, lang, built, lines, texts)
             sources[folder] = PageSource(checklist.path, lang, checklist, links)
     return sources
@@ -111,7 +112,7 @@ def _checklist_target(site_model: model.Site, lang: str, identifier: str, anchor
     other = site_model.checklists.get(identifier)
     if other is None:
         return None
-    return (page_file(paths.checklist_path(other), lang), anchor)
+    return (page_file(paths.checklist_path(other), lang, site_model), anchor)
 
 
 def _address(built: BuiltSite, location: Location, written: str, url: str) -> EditorLink:
@@ -147,7 +148,7 @@ def markdown_link(site_model: model.Site | None, built: BuiltSite, lang: str, ow
 def _editor_links(site_model: model.Site, checklist: model.Checklist, lang: str, built: BuiltSite, lines: "_Lines",
                   texts: "TextLinks") -> list[EditorLink]:
     links: list[EditorLink] = []
-    own_page = page_file(paths.checklist_path(checklist), lang)
+    own_page = page_file(paths.checklist_path(checklist), lang, site_model)
     for link_lang, target, location in checklist.markdown_links:
         if link_lang == lang:
             links.append(markdown_link(site_model, built, lang, own_page, target, location))
