@@ -291,8 +291,9 @@ def test_not_found_pages_lead_home_to_the_index_and_to_support(context, site_url
             assert page.evaluate("() => document.documentElement.lang") == hreflang, href
             if "#" in href:
                 assert page.locator("#" + href.split("#", 1)[1]).is_visible(), href
-            else:
-                assert page.url == href and page.locator("#hc-collections").count() == 1, href
+            else:  # a home page (its list of collections) or the A–Z index (its letters)
+                assert page.url == href, href
+                assert page.locator("#hc-collections, nav.hc-az-letters").count() == 1, href
 
 
 def _serve_not_found(body: bytes):
