@@ -69,10 +69,14 @@ def test_a_missing_file_is_reported_not_counted_as_clean(tmp_path):
     assert f"{tmp_path / 'nope.yml'}" in missing.stderr and missing.returncode == 2, missing.stderr
 
 
-def test_the_real_checklists_are_clean():
-    result = lint(ROOT, "--strict")
-    assert result.returncode == 0, result.stdout
-    assert result.stdout == ""
+def test_the_real_checklists_lint_with_located_warnings_only():
+    """Lint's warnings never block (`make lint` exits 0 with them): whatever an
+    editor's new checklist holds, each warning is one located line."""
+    result = lint(ROOT)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    for line in result.stdout.splitlines():
+        assert re.match(r"^checklists/[a-z0-9_-]+\.yml:\d+:\d+: warning: ", line), line
 
 
 def test_a_file_that_cannot_be_read_is_left_to_the_validator(tmp_path):
