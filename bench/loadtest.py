@@ -73,22 +73,40 @@ async def hammer(
     Returns the tally and the elapsed seconds. A broken connection is counted as an
     error and reopened. ``on_ack`` is called with the body of every acknowledged post.
     ``origin`` is sent as the ``Origin`` header (the site's, for the service to accept the posts)."""
+    host, port, path, netloc = _plain_http(url)
+    origin_line = f"Origin: {origin}\r\n" if origin else ""
+    head = (f"POST {path} HTTP/1.1\r\nHost: {netloc}\r\n{origin_line}"
+            "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: ").encode()
+    sent = itertools.count()
+
+    def next_request() -> tuple[bytes, bytes] | None:
+        if max_requests is not None and next(sent) >= max_requests:
+            return None
+        body = next(bodies, None)
+        return None if body is None else (head + str(len(body)).encode() + b"\r\n\r\n" + body, body)
+
+    return await _drive(host, port, clients, duration, next_request, acknowledged=303, on_ack=on_ack, stop=stop)
+
+
+def _plain_http(url: str) -> tuple[str, int, str, str]:
+    """(host, port, path, host:port) of a plain http:// address, the only kind the load test speaks."""
     target = urlsplit(url)
     if target.scheme != "http" or not target.hostname:
         raise ValueError(f"the load test speaks plain http://host:port/path, got {url!r}")
-    host, port, path = target.hostname, target.port or 80, target.path or "/"
-    origin_line = f"Origin: {origin}\r\n" if origin else ""
-    head = (f"POST {path} HTTP/1.1\r\nHost: {target.netloc}\r\n{origin_line}"
-            "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: ").encode()
+    return target.hostname, target.port or 80, target.path or "/", target.netloc
+
+
+async def _drive(host: str, port: int, clients: int, duration: float,
+                 next_request: Callable[[], tuple[bytes, bytes] | None], *, acknowledged: int,
+                 on_ack: Callable[[bytes], None] | None = None, stop=None) -> tuple[Tally, float]:
+    """``clients`` keep-alive connections sending what ``next_request`` gives
+    ((request, what to hand ``on_ack``), or None to stop) until ``duration``
+    seconds have passed or ``stop`` is set; an answer with status
+    ``acknowledged`` is counted as such. A broken connection is counted as an
+    error and reopened. Returns the tally and the elapsed seconds."""
     tally = Tally()
-    sent = itertools.count()
     start = time.perf_counter()
     deadline = start + duration
-
-    def next_body() -> bytes | None:
-        if max_requests is not None and next(sent) >= max_requests:
-            return None
-        return next(bodies, None)
 
     async def client() -> None:
         reader = writer = None
@@ -100,18 +118,18 @@ async def hammer(
                     tally.errors += 1
                     await asyncio.sleep(RECONNECT_PAUSE)
                     continue
-            body = next_body()
-            if body is None:
+            request = next_request()
+            if request is None:
                 break
-            answer = await _timed_exchange(reader, writer, head + str(len(body)).encode() + b"\r\n\r\n" + body, tally)
+            answer = await _timed_exchange(reader, writer, request[0], tally)
             if answer is None:
                 reader = writer = None
                 continue
             status, close = answer
-            if status == 303:
+            if status == acknowledged:
                 tally.acknowledged += 1
                 if on_ack is not None:
-                    on_ack(body)
+                    on_ack(request[1])
             if close:
                 writer.close()
                 reader = writer = None
@@ -297,42 +315,11 @@ async def hammer_searches(url: str, clients: int, duration: float,
                           queries: Sequence[tuple[str, str]]) -> tuple[Tally, float]:
     """``clients`` keep-alive connections sending ``GET url?lang=…&query=…`` for ``duration`` seconds,
     cycling through ``queries``; a 200 counts as acknowledged."""
-    target = urlsplit(url)
-    if target.scheme != "http" or not target.hostname:
-        raise ValueError(f"the load test speaks plain http://host:port/path, got {url!r}")
-    host, port, path = target.hostname, target.port or 80, target.path or "/"
+    host, port, path, netloc = _plain_http(url)
     requests = itertools.cycle([
-        f"GET {path}?lang={quote(lang)}&query={quote(query)} HTTP/1.1\r\nHost: {target.netloc}\r\n\r\n".encode()
+        f"GET {path}?lang={quote(lang)}&query={quote(query)} HTTP/1.1\r\nHost: {netloc}\r\n\r\n".encode()
         for lang, query in queries])
-    tally = Tally()
-    start = time.perf_counter()
-    deadline = start + duration
-
-    async def client() -> None:
-        reader = writer = None
-        while time.perf_counter() < deadline:
-            if writer is None:
-                try:
-                    reader, writer = await asyncio.open_connection(host, port)
-                except OSError:
-                    tally.errors += 1
-                    await asyncio.sleep(RECONNECT_PAUSE)
-                    continue
-            answer = await _timed_exchange(reader, writer, next(requests), tally)
-            if answer is None:
-                reader = writer = None
-                continue
-            status, close = answer
-            if status == 200:
-                tally.acknowledged += 1
-            if close:
-                writer.close()
-                reader = writer = None
-        if writer is not None:
-            writer.close()
-
-    await asyncio.gather(*(client() for _ in range(clients)))
-    return tally, time.perf_counter() - start
+    return await _drive(host, port, clients, duration, lambda: (next(requests), b""), acknowledged=200)
 
 
 def run_search_load(url: str, clients: int = 16, duration: float = 10.0, *,

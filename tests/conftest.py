@@ -73,13 +73,17 @@ def helpcentre(project: Path, *args: str) -> subprocess.CompletedProcess:
     return run([sys.executable, "-m", "helpcentre", *args], cwd=project)
 
 
-@pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> Path:
-    """The real project, built once for the session with the strict build."""
-    project = copy_project(tmp_path_factory.mktemp("project"))
+def built_clean(project: Path, feedback_endpoint: str | None = FEEDBACK_ENDPOINT) -> Path:
+    """``project`` built strictly into ``project/site``, with not one warning."""
     site = project / "site"
-    result = mkdocs_build(project, site, FEEDBACK_ENDPOINT)
+    result = mkdocs_build(project, site, feedback_endpoint)
     assert result.returncode == 0, result.stderr
     warnings = [line for line in result.stderr.splitlines() if "WARNING" in line]
     assert not warnings, "\n".join(warnings)
     return site
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The real project, built once for the session with the strict build."""
+    return built_clean(copy_project(tmp_path_factory.mktemp("project")))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from helpcentre import LANGUAGES
-from helpcentre.render import TEMPLATES_DIR, Renderer, initial, sort_key
-from helpcentre.validate import load_site
+from helpcentre.pipeline import Project, render
+from helpcentre.render import initial, sort_key
 
 from test_golden import GOLDEN
 
@@ -19,8 +19,8 @@ def test_french_titles_sort_with_their_unaccented_letters():
 
 
 def test_every_article_is_listed_once_in_order_under_its_letter():
-    site, problems = load_site(GOLDEN / "every-feature")
-    renderer = Renderer(site, TEMPLATES_DIR)
+    result = render(Project(GOLDEN / "every-feature"))
+    site, renderer = result.site, result.renderer
     for lang in LANGUAGES:
         page = renderer.az_page(lang)
         links = re.findall(r"^- \[(.+?)\]\((.+?)\)", page, re.MULTILINE)

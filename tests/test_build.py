@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import FEEDBACK_ENDPOINT, ROOT, copy_project, mkdocs_build
+from conftest import FEEDBACK_ENDPOINT, ROOT, built_clean, copy_project, mkdocs_build
 
 NBSP = "\u00a0"
 SITE_URL = "http://127.0.0.1:8000/"
@@ -169,20 +169,11 @@ LIVE_PAGES = LIVE.pages(feedback=True)
 LIVE_ARTICLES = sorted(LIVE.checklists)
 
 
-def _built(project: Path, feedback_endpoint: str | None = FEEDBACK_ENDPOINT) -> Path:
-    site = project / "site"
-    result = mkdocs_build(project, site, feedback_endpoint)
-    assert result.returncode == 0, result.stderr
-    warnings = [line for line in result.stderr.splitlines() if "WARNING" in line]
-    assert not warnings, "\n".join(warnings)
-    return site
-
-
 @pytest.fixture(scope="module")
 def fixture_site(tmp_path_factory) -> Path:
     """The project with the model article frozen in tests/fixtures/model-article instead of
     the live checklists, built strict once for this module."""
-    return _built(copy_project(tmp_path_factory.mktemp("fixture-project"), checklists=MODEL_ARTICLE))
+    return built_clean(copy_project(tmp_path_factory.mktemp("fixture-project"), checklists=MODEL_ARTICLE))
 
 
 # --------------------------------------------------------------------------
@@ -304,7 +295,7 @@ def test_without_an_endpoint_no_dead_form_and_the_support_line_once(tmp_path):
     text = (project / "checklists" / "rms-administrator-job-aid.yml").read_text(encoding="utf-8")
     assert text.endswith("contacts:\n  - service-desk\n")
     no_contacts.write_text(text.removesuffix("contacts:\n  - service-desk\n"), encoding="utf-8")
-    site = _built(project, feedback_endpoint=None)
+    site = built_clean(project, feedback_endpoint=None)
     phone = phone_link("1-866-250-1554")
     for prefix in ("", "fr/"):
         listed = html_of(site, prefix + FIXTURE_ARTICLE)
@@ -383,7 +374,7 @@ def test_each_page_carries_only_its_own_collection_in_the_navigation(tmp_path):
     own collection's articles and the other collections' index pages only."""
     checklists = tmp_path / "checklists"
     _three_collections_of_two(checklists)
-    site = _built(copy_project(tmp_path / "project", checklists=checklists), feedback_endpoint=None)
+    site = built_clean(copy_project(tmp_path / "project", checklists=checklists), feedback_endpoint=None)
     articles: dict[str, set[str]] = {}
     for collection in sorted(p for p in (site / "help").iterdir() if p.name.startswith("area-")):
         articles[collection.name] = {(p / "index.html").resolve().as_posix()

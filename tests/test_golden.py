@@ -15,19 +15,17 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
 from helpcentre import LANGUAGES
-from helpcentre.render import TEMPLATES_DIR, Renderer
-from helpcentre.validate import load_site
+from helpcentre.pipeline import Project, render
 
 GOLDEN = Path(__file__).parent / "golden"
 CASES = sorted(p.name for p in GOLDEN.iterdir() if (p / "checklists").is_dir())
 
 
 def rendered(case: Path) -> dict[str, str]:
-    site, problems = load_site(case)
-    assert site is not None, problems.report()
-    renderer = Renderer(site, TEMPLATES_DIR)
+    result = render(Project(case))  # as the build does: checked site, UI strings, renderer
+    assert result.site is not None, result.problems.report()
+    renderer = result.renderer
     pages = renderer.pages()
     for lang in LANGUAGES:
         pages[f"home.{lang}.md"] = renderer.home_block(lang)

@@ -201,17 +201,10 @@ def test_inert_case_builds_and_its_markup_shows_as_text(hostile_site, name):
 
 @pytest.fixture(scope="module")
 def served(hostile_site):
-    import functools
-    import http.server
-    import threading
+    from browser.conftest import serve_static
 
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(hostile_site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server, address = serve_static(hostile_site)
+    yield address
     server.shutdown()
 
 

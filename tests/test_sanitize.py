@@ -67,14 +67,10 @@ def test_the_shortcut_never_skips_what_the_engine_would_refuse():
         raw = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 24)))
         for kind in ("inline", "block"):
             text = raw.strip() if kind == "inline" else raw  # one-line fields are kept stripped
-            if not sanitize.needs_engine(text, kind):
+            if text.strip() and not sanitize.needs_engine(text, kind):
                 skipped += 1
-                body, _ = sanitize.render(text)
-                if kind == "inline":
-                    assert sanitize._single_paragraph(body) is not None or not body.strip(), (text, body)
-                    body = sanitize._single_paragraph(body) or ""
-                cleaned = sanitize.sanitize(body, kind)
-                assert sanitize._events(cleaned) == sanitize._events(body), (kind, text, body)
+                # The engine's own verdict, as check() would give it had the shortcut not been taken.
+                assert sanitize.engine_problems(text, kind) == [], (kind, text, sanitize.render(text)[0])
     assert skipped > 1000  # the shortcut is taken often enough to matter
 
 

@@ -87,7 +87,7 @@ def render(project: Project, cache: Cache | None = None) -> Result:
     elif result.site is not None:
         support = _support_contact(project, result)
         if support is not False:
-            result.renderer = Renderer(result.site, project.templates, project.feedback_endpoint, strings, support)
+            result.renderer = Renderer(result.site, project.templates, strings, project.feedback_endpoint, support)
     cache[project] = (fingerprint, result)
     return result
 

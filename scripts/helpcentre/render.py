@@ -75,16 +75,12 @@ def load_strings(templates_dir: Path, problems: Problems, root: Path | None = No
 class Renderer:
     """Turns a :class:`~.model.Site` into Markdown pages for every language."""
 
-    def __init__(self, site: model.Site, templates_dir: Path, feedback_endpoint: str | None = None,
-                 strings: dict[str, dict[str, str]] | None = None, support: model.Contact | None = None):
+    def __init__(self, site: model.Site, templates_dir: Path, strings: dict[str, dict[str, str]],
+                 feedback_endpoint: str | None = None, support: model.Contact | None = None):
+        """``strings`` as :func:`load_strings` read them (pipeline.render does both)."""
         self.site = site
         self.support_contact = support
         self.feedback_endpoint = feedback_endpoint.rstrip("/") if feedback_endpoint else None
-        if strings is None:
-            problems = Problems()
-            strings = load_strings(templates_dir, problems)
-            if strings is None:
-                raise ValueError(problems.summary("the UI strings"))
         self.strings = strings
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(templates_dir)),

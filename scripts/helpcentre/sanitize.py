@@ -193,6 +193,15 @@ def check(text: str, kind: str) -> list[Problem]:
     problems = complexity_problems(text)
     if problems or not needs_engine(text, kind):
         return problems
+    return engine_problems(text, kind)
+
+
+def engine_problems(text: str, kind: str) -> list[Problem]:
+    """The verdict on what Python-Markdown makes of ``text``: its link
+    definitions, its structure (one paragraph, or no page-level heading), and
+    whatever the sanitizer would change. ``text`` must have passed
+    :func:`complexity_problems`."""
+    problems: list[Problem] = []
     body, references = render(text)
     for label, url in references.items():
         if not _allowed_url(url):
@@ -215,11 +224,6 @@ def check(text: str, kind: str) -> list[Problem]:
         offset, message = _explain(body, kind, text)
         problems.append(Problem(offset, message))
     return problems
-
-
-def sanitize(html_fragment: str, kind: str) -> str:
-    """``html_fragment`` reduced to what checklist text may contain."""
-    return _CLEANERS[kind].clean(html_fragment)
 
 
 def _allowed_url(url: str) -> bool:

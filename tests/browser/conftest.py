@@ -7,17 +7,22 @@ the session's strict build, served over HTTP on 127.0.0.1.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
 import re
 import shutil
+import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, SCRIPTS, copy_project, free_port, mkdocs_build
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 LAUNCH_ARGS = [
@@ -40,13 +45,56 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+def serve_static(site: Path):
+    """``site`` over HTTP on 127.0.0.1: (the server, to shut down; its address)."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+@contextlib.contextmanager
+def site_with_service(base: Path):
+    """The project built to post to a feedback service, served over HTTP, and the
+    service running on it (answers, comments and search): yields
+    (site folder, site address, service address, database file)."""
+    port = free_port()
+    endpoint = f"http://127.0.0.1:{port}"
+    project = copy_project(base / "project")
+    site = base / "site"
+    built = mkdocs_build(project, site, feedback_endpoint=endpoint)
+    assert built.returncode == 0, built.stderr
+    static, site_url = serve_static(site)
+    db = base / "feedback.sqlite3"
+    log = open(base / "service.log", "wb")
+    service = subprocess.Popen(
+        [sys.executable, "-m", "helpcentre_feedback", "serve", "--host", "127.0.0.1", "--port", str(port),
+         "--db", f"sqlite:///{db}", "--manifest", str(site / "feedback-manifest.json"),
+         "--site", str(site), "--site-url", site_url],
+        cwd=ROOT, env={"PYTHONPATH": str(SCRIPTS), "PATH": "/usr/bin:/bin"}, stdout=log, stderr=log,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(endpoint + "/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("the feedback service did not start: " + (base / "service.log").read_text())
+            time.sleep(0.1)
+        yield site, site_url, endpoint, db
+    finally:
+        service.terminate()
+        service.wait(timeout=10)
+        static.shutdown()
+        log.close()
+
+
 @pytest.fixture(scope="session")
 def site_url(built_site):
-    handler = functools.partial(_QuietHandler, directory=str(built_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server, address = serve_static(built_site)
+    yield address
     server.shutdown()
 
 

@@ -8,64 +8,23 @@ indexes (a word of the French pages that no English page has), never from the li
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import subprocess
-import sys
-import threading
-import time
 from urllib.parse import urljoin, urlsplit
 
-import httpx
 import pytest
 
-from conftest import ROOT, SCRIPTS, copy_project, free_port, mkdocs_build
+from conftest import copy_project, mkdocs_build
 from helpcentre import LANGUAGES
-from .conftest import _QuietHandler, screenshot
+from .conftest import screenshot, serve_static, site_with_service
 from .test_accessibility import WCAG_TAGS
 from .test_search import index, only_in
-
-
-def serve_static(site):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
 
 @pytest.fixture(scope="module")
 def with_service(tmp_path_factory):
     """A site built with a service, served over HTTP, and the service reading its search indexes."""
-    base = tmp_path_factory.mktemp("search-no-js")
-    port = free_port()
-    endpoint = f"http://127.0.0.1:{port}"
-    project = copy_project(base / "project")
-    site = base / "site"
-    built = mkdocs_build(project, site, feedback_endpoint=endpoint)
-    assert built.returncode == 0, built.stderr
-    static, site_url = serve_static(site)
-    log = open(base / "service.log", "wb")
-    service = subprocess.Popen(
-        [sys.executable, "-m", "helpcentre_feedback", "serve", "--host", "127.0.0.1", "--port", str(port),
-         "--db", f"sqlite:///{base / 'feedback.sqlite3'}", "--manifest", str(site / "feedback-manifest.json"),
-         "--site", str(site), "--site-url", site_url],
-        cwd=ROOT, env={"PYTHONPATH": str(SCRIPTS), "PATH": "/usr/bin:/bin"}, stdout=log, stderr=log,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(endpoint + "/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.1)
-    else:
-        service.kill()
-        pytest.fail("the feedback service did not start: " + (base / "service.log").read_text())
-    yield site, site_url, endpoint
-    service.terminate()
-    service.wait(timeout=10)
-    static.shutdown()
-    log.close()
+    with site_with_service(tmp_path_factory.mktemp("search-no-js")) as (site, site_url, endpoint, db):
+        yield site, site_url, endpoint
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,13 @@ from conftest import copy_project, mkdocs_build
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+def write_pages(folder: Path, pages: dict[str, str]) -> None:
+    """A hand-made site: each page's text at its path under ``folder``."""
+    for path, text in pages.items():
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / path).write_text(text, encoding="utf-8")
+
+
 def prepare_project(destination: Path, extra_checklists: bool = True) -> Path:
     """A copy of the project, optionally with the fixture checklists (alpha links to beta).
 

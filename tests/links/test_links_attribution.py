@@ -22,7 +22,7 @@ from helpcentre.links import check_links, external
 from helpcentre.links.check import Target
 from helpcentre.links.report import MAX_PAGES_SHOWN
 from helpcentre.links.scan import content_span, tag_offsets
-from links_support import build, prepare_project, real_project, without_location  # noqa: F401
+from links_support import build, prepare_project, real_project, without_location, write_pages  # noqa: F401
 
 
 def unknown_hosts(urls, options=None, **kwargs):
@@ -129,9 +129,7 @@ def guide(tmp_path) -> tuple[Path, Path]:
         "other/index.html": '<html lang="en"><body><h1 id="here">x</h1></body></html>',
         "fr/other/index.html": '<html lang="fr"><body><h1 id="ici">x</h1></body></html>',
     }
-    for path, text in pages.items():
-        (site / path).parent.mkdir(parents=True, exist_ok=True)
-        (site / path).write_text(text, encoding="utf-8")
+    write_pages(site, pages)
     return project, site
 
 

@@ -10,7 +10,7 @@ import pytest
 from helpcentre.links.check import BuiltSite, Target, _mailto_problem, _tel_problem
 from helpcentre.grammar import line_column
 from helpcentre.links.scan import LINK_ATTRIBUTES, scan, tag_offset, tag_offsets
-from links_support import fault_project  # noqa: F401
+from links_support import fault_project, write_pages  # noqa: F401
 
 
 class Reference(HTMLParser):
@@ -86,9 +86,7 @@ def test_tricky_markup():
 
 
 def site_with(tmp_path, pages: dict[str, str], site_url="http://127.0.0.1:8000/base/") -> BuiltSite:
-    for path, text in pages.items():
-        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / path).write_text(text, encoding="utf-8")
+    write_pages(tmp_path, pages)
     return BuiltSite.load(tmp_path, site_url)
 
 
@@ -154,9 +152,7 @@ def test_a_link_in_a_hand_written_page_is_reported_at_its_markdown_line(tmp_path
         "other/index.html": '<html lang="en"><body><h1 id="here">x</h1></body></html>',
         "fr/other/index.html": '<html lang="fr"><body><h1 id="ici">x</h1></body></html>',
     }
-    for path, text in pages.items():
-        (site / path).parent.mkdir(parents=True, exist_ok=True)
-        (site / path).write_text(text, encoding="utf-8")
+    write_pages(site, pages)
     outcome = check_links(site, project, site_display="site")
     lines = [str(problem) for problem in outcome.problems]
     assert lines == [

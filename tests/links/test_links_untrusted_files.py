@@ -22,6 +22,7 @@ from helpcentre.links import check as check_module
 from helpcentre.links import check_links
 from helpcentre.links.check import BuiltSite
 from helpcentre.links.report import as_github, as_text
+from links_support import write_pages
 
 POSIX_ONLY = pytest.mark.skipif(os.name != "posix", reason="symbolic links, FIFOs and /dev/zero are POSIX")
 UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")  # everything but the line break between problems
@@ -31,9 +32,7 @@ def make_site(folder: Path, pages: dict[str, str] | None = None) -> Path:
     site = folder / "site"
     pages = pages or {"index.html": '<html lang="en"><body><a href="fr/" hreflang="fr">fr</a></body></html>',
                       "fr/index.html": '<html lang="fr"><body><a href="../" hreflang="en">en</a></body></html>'}
-    for path, text in pages.items():
-        (site / path).parent.mkdir(parents=True, exist_ok=True)
-        (site / path).write_text(text, encoding="utf-8")
+    write_pages(site, pages)
     return site
 
 
