@@ -31,10 +31,14 @@ fingerprint of the inputs.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import posixpath
 import re
+import shutil
+import signal
 import sys
+import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -68,6 +72,12 @@ class HelpCentreConfig(base.Config):
     """The help centre's own support: the id of a contact in _shared.yml. The
     feedback box, the comment pages and the 404 pages name it (never an
     article's first contact, which may be a regulator)."""
+
+    parallel = config_options.Type(bool, default=True)
+    """``mkdocs build`` renders each language's pages in a process of its own
+    (:class:`LanguageProcesses`), side by side on as many cores; false: one
+    after the other in one process, as the i18n plugin does. The site is the
+    same bytes either way (tests/test_parallel_build.py compares)."""
 
 
 def project_of(config, options: HelpCentreConfig) -> Project:
@@ -116,11 +126,15 @@ class HelpCentrePlugin(BasePlugin[HelpCentreConfig]):
         """The core's results by input fingerprint: unchanged inputs (the next
         language's build, a save of a hand-written page) are not read again."""
         self.previewing = False
+        self.command: str | None = None
+        """The command that started the build (`build`, `serve`, `gh-deploy`), when the CLI did."""
+        self.languages = LanguageProcesses()
         self.problems = None
         """While previewing: the problems of the content as last saved, when it has errors."""
 
     # -- events, each one job -------------------------------------------------
     def on_startup(self, command, dirty):
+        self.command = command
         self.previewing = command == "serve"
 
     def on_config(self, config):
@@ -137,6 +151,14 @@ class HelpCentrePlugin(BasePlugin[HelpCentreConfig]):
 
     def on_pre_build(self, config):
         self.result = self._run(config, write=True)
+        # Forked once the pages are written, so that every process finds them on disk.
+        if self.config.parallel and self.command == "build" and self.result is not None:
+            self.languages.fork(config)
+
+    @event_priority(-150)  # after the i18n plugin has made this language's navigation
+    def on_nav(self, nav, config, files):
+        self.languages.skip_pages_of_others(files, current_language(config))
+        return nav
 
     @event_priority(-150)  # after the i18n plugin has given each file its language and twins
     def on_files(self, files, config):
@@ -191,8 +213,12 @@ class HelpCentrePlugin(BasePlugin[HelpCentreConfig]):
         i18n = config.plugins.get("i18n")
         if not getattr(i18n, "building", False):  # the outer build, once every language is built
             split_search_index(Path(config.site_dir))
+            self.languages.join(config)
 
     on_post_build = CombinedEvent(_post_build_each_language, _post_build_whole_site)
+
+    def on_build_error(self, error):
+        self.languages.abandon()
 
     # -- the core ---------------------------------------------------------------
     def _run(self, config, write: bool) -> Result | None:
@@ -216,6 +242,122 @@ class HelpCentrePlugin(BasePlugin[HelpCentreConfig]):
 
 
 # -- helpers ----------------------------------------------------------------------
+
+class LanguageProcesses:
+    """``mkdocs build`` on every core: one process per language, merged.
+
+    The i18n plugin builds the languages one after the other, each a whole
+    MkDocs build; nearly all of the time goes into rendering pages (Markdown,
+    then the theme's templates). Once the core has written the pages, the
+    build forks one process per other language. Every process then runs the
+    whole build as before, every language's files, navigation, sitemap and
+    404 page (cheap, and shared knowledge: a page's language switcher and the
+    sitemap name the twins), but renders only its own language's pages: the
+    others' are marked excluded once the navigation holds them, so they keep
+    their place in it and in the sitemap. A child builds into a folder of its
+    own next to the site; at the end the parent waits for each child and moves
+    the child's language folder (``fr/``) in place of its own. Each language
+    has its own search index (:func:`split_search_index`), so nothing needs
+    merging but folders. A child's warnings count in ``--strict`` as the
+    parent's do: it exits with an error, and the parent's build fails.
+
+    Only the CLI's ``build`` forks (:attr:`HelpCentreConfig.parallel`): the
+    preview stays in one process, as do builds made in-process by tests.
+    """
+
+    def __init__(self) -> None:
+        self.children: dict[str, tuple[int, Path]] = {}
+        """In the parent: language → (process id, the folder its child builds into)."""
+        self.mine: str | None = None
+        """The language whose pages this process renders; None: every language's (no fork)."""
+        self.is_child = False
+        self._warnings = None
+
+    def fork(self, config) -> None:
+        i18n = config.plugins.get("i18n")
+        if i18n is None or getattr(i18n, "building", False) or not hasattr(os, "fork") or self.mine is not None:
+            return
+        default, *others = i18n.build_languages
+        if not others:
+            return
+        site = Path(config.site_dir).resolve()
+        site.parent.mkdir(parents=True, exist_ok=True)
+        self.mine = default
+        for lang in others:
+            staging = Path(tempfile.mkdtemp(prefix=f".{site.name}-{lang}-", dir=site.parent))
+            sys.stdout.flush()
+            sys.stderr.flush()
+            pid = os.fork()
+            if pid == 0:  # the child: this language's pages, into its own folder
+                self.children.clear()
+                self.mine, self.is_child = lang, True
+                config.site_dir = str(staging)
+                self._count_warnings(config)
+                return
+            self.children[lang] = (pid, staging)
+
+    def skip_pages_of_others(self, files, lang: str) -> None:
+        """In a language's build, its pages are rendered only by the process for that language."""
+        if self.mine is None or lang == self.mine:
+            return
+        for file in files.documentation_pages():
+            file.inclusion = type(file.inclusion).EXCLUDED
+
+    def join(self, config) -> None:
+        """In a child: leave, its folder done. In the parent: wait for each child and take its language's folder."""
+        if self.is_child:
+            self._leave(1 if self._warnings.get_counts() else 0)
+        failed = []
+        for lang, (pid, staging) in self.children.items():
+            _, status = os.waitpid(pid, 0)
+            if os.waitstatus_to_exitcode(status) == 0:
+                target = Path(config.site_dir) / lang
+                shutil.rmtree(target, ignore_errors=True)
+                os.replace(staging / lang, target)
+            else:
+                failed.append(lang)
+            shutil.rmtree(staging, ignore_errors=True)
+        self.children.clear()
+        if failed:
+            raise PluginError(f"the pages in {', '.join(failed)} did not build (see the messages above)")
+
+    def abandon(self) -> None:
+        """The build failed: a child leaves at once; the parent stops its children and removes their folders."""
+        if self.is_child:
+            self._leave(1)
+        for pid, staging in self.children.values():
+            os.kill(pid, signal.SIGTERM)
+            os.waitpid(pid, 0)
+            shutil.rmtree(staging, ignore_errors=True)
+        self.children.clear()
+
+    @staticmethod
+    def _leave(code: int) -> None:
+        # A child must never return into the caller's code (the CLI would
+        # report a second build; a test runner would run its tests twice).
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+
+    def _count_warnings(self, config) -> None:
+        # MkDocs counts --strict warnings in build(), after the post_build event
+        # where the child leaves: the child counts its own. Loggers of both
+        # engine names (ProperDocs logs as `properdocs`).
+        if not config.strict:
+            self._warnings = _NoWarnings()
+            return
+        from mkdocs.utils import CountHandler
+
+        self._warnings = CountHandler()
+        self._warnings.setLevel(logging.WARNING)
+        for name in ("mkdocs", "properdocs"):
+            logging.getLogger(name).addHandler(self._warnings)
+
+
+class _NoWarnings:
+    def get_counts(self):
+        return []
+
 
 _BANNER = {
     "en": ("The help centre’s content has problems",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -87,3 +89,28 @@ def built_clean(project: Path, feedback_endpoint: str | None = FEEDBACK_ENDPOINT
 def built_site(tmp_path_factory) -> Path:
     """The real project, built once for the session with the strict build."""
     return built_clean(copy_project(tmp_path_factory.mktemp("project")))
+
+
+_GENERATOR = re.compile(rb'<meta name="generator" content="[^"]*">')
+
+
+def site_contents(site: Path, ignore_generator: bool = False) -> dict[str, bytes]:
+    """Every file of a built site by its path, as a reader gets it: sitemap.xml.gz
+    by its content (gzip stamps the time it was made); with ``ignore_generator``,
+    pages without the engine's name and version (its generator tag)."""
+    contents = {}
+    for path in sorted(site.rglob("*")):
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        if path.suffix == ".gz":
+            data = gzip.decompress(data)
+        elif ignore_generator and path.suffix == ".html":
+            data = _GENERATOR.sub(b"", data)
+        contents[path.relative_to(site).as_posix()] = data
+    return contents
+
+
+def differences(ours: dict[str, bytes], theirs: dict[str, bytes]) -> list[str]:
+    """The paths missing on either side or with other bytes (empty: the same site)."""
+    return sorted(name for name in ours.keys() | theirs.keys() if ours.get(name) != theirs.get(name))
