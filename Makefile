@@ -42,7 +42,7 @@ $(READY): requirements.txt pyproject.toml
 
 serve: $(READY)
 	@$(BIN)/python scripts/port_free.py $(HOST) $(PORT)
-	$(BIN)/mkdocs serve --strict --livereload --dev-addr $(HOST):$(PORT)
+	PREVIEW_BASE=$(BASE) $(BIN)/mkdocs serve --strict --livereload --dev-addr $(HOST):$(PORT)
 
 # ENGINE=properdocs builds with ProperDocs, the maintained fork of MkDocs 1.x
 # (Material reaches end of life in 2027; MkDocs 2 drops plugins).

@@ -49,7 +49,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 
 from helpcentre import LANGUAGES
 from helpcentre.manifest import FILE_NAME as MANIFEST_FILE, feedback_manifest
-from helpcentre.paths import AZ_PATH, GENERATED_DIR, addresses, nav_sections, url_in
+from helpcentre.paths import AZ_PATH, GENERATED_DIR, addresses, checklist_pages, nav_sections, url_in
 from helpcentre.pipeline import Project, Result, generate, render
 from helpcentre.write import NotOurFolder
 
@@ -72,6 +72,21 @@ class HelpCentreConfig(base.Config):
     """The help centre's own support: the id of a contact in _shared.yml. The
     feedback box, the comment pages and the 404 pages name it (never an
     article's first contact, which may be a regulator)."""
+
+    preview_in_full_up_to = config_options.Type(int, default=100)
+    """``mkdocs serve`` renders every page of a help centre of up to this many
+    checklists. Above, it renders the home, index and hand-written pages and
+    in full only the checklists being edited (:class:`Preview`): changed
+    since ``preview_base``, named in ``preview_checklists``, saved while it
+    runs, or opened in the browser (the first visit renders the page)."""
+
+    preview_base = config_options.Optional(config_options.Type(str))
+    """A git revision: the checklists changed since it (committed or not) are
+    rendered in full from the start (``make serve`` passes ``BASE``)."""
+
+    preview_checklists = config_options.Type(str, default="")
+    """Checklist ids, separated by spaces or commas, rendered in full from the
+    start (``make serve PREVIEW="a b"``)."""
 
     parallel = config_options.Type(bool, default=True)
     """``mkdocs build`` renders each language's pages in a process of its own
@@ -129,6 +144,8 @@ class HelpCentrePlugin(BasePlugin[HelpCentreConfig]):
         self.command: str | None = None
         """The command that started the build (`build`, `serve`, `gh-deploy`), when the CLI did."""
         self.languages = LanguageProcesses()
+        self.preview: Preview | None = None
+        """While previewing a large help centre: what is rendered in full."""
         self.problems = None
         """While previewing: the problems of the content as last saved, when it has errors."""
 
@@ -138,6 +155,8 @@ class HelpCentrePlugin(BasePlugin[HelpCentreConfig]):
         self.previewing = command == "serve"
 
     def on_config(self, config):
+        if self.previewing and self.preview is None:
+            self.preview = Preview(project_of(config, self.config), self.config)
         self.result = self._run(config, write=False)
         if self.result is not None:
             give_each_language_its_nav(config, self.result.site)
@@ -150,14 +169,16 @@ class HelpCentrePlugin(BasePlugin[HelpCentreConfig]):
         return config
 
     def on_pre_build(self, config):
-        self.result = self._run(config, write=True)
-        # Forked once the pages are written, so that every process finds them on disk.
+        # Forked once the site is checked: each process writes its own language's pages.
         if self.config.parallel and self.command == "build" and self.result is not None:
             self.languages.fork(config)
+        self.result = self._run(config, write=True)
 
     @event_priority(-150)  # after the i18n plugin has made this language's navigation
     def on_nav(self, nav, config, files):
         self.languages.skip_pages_of_others(files, current_language(config))
+        if self.preview is not None and self.result is not None:
+            self.preview.skip_pages_not_shown(files, self.result)
         return nav
 
     @event_priority(-150)  # after the i18n plugin has given each file its language and twins
@@ -168,6 +189,8 @@ class HelpCentrePlugin(BasePlugin[HelpCentreConfig]):
 
     def on_serve(self, server, config, builder):
         Watcher(server, config, self.config.checklists_dir).start()
+        if self.preview is not None:
+            self.preview.render_on_first_visit(server)
         return server
 
     def on_page_markdown(self, markdown, page, config, files):
@@ -222,8 +245,13 @@ class HelpCentrePlugin(BasePlugin[HelpCentreConfig]):
 
     # -- the core ---------------------------------------------------------------
     def _run(self, config, write: bool) -> Result | None:
+        project = project_of(config, self.config)
         try:
-            result = (generate if write else render)(project_of(config, self.config), self.cache)
+            result = render(project, self.cache)
+            if write and result.site is not None:
+                only = self.preview.checklists(result.site) if self.preview is not None else None
+                languages = {self.languages.mine} if self.languages.mine else None
+                result = generate(project, self.cache, only, languages)
         except NotOurFolder as error:
             raise PluginError(str(error)) from None
         if result.site is not None:
@@ -248,9 +276,10 @@ class LanguageProcesses:
 
     The i18n plugin builds the languages one after the other, each a whole
     MkDocs build; nearly all of the time goes into rendering pages (Markdown,
-    then the theme's templates). Once the core has written the pages, the
-    build forks one process per other language. Every process then runs the
-    whole build as before, every language's files, navigation, sitemap and
+    then the theme's templates). Once the core has checked the site, the
+    build forks one process per other language. Each writes its language's
+    pages (the others' files exist: empty if new, see ``write_pages``), then
+    runs the whole build as before, every language's files, navigation, sitemap and
     404 page (cheap, and shared knowledge: a page's language switcher and the
     sitemap name the twins), but renders only its own language's pages: the
     others' are marked excluded once the navigation holds them, so they keep
@@ -365,6 +394,118 @@ _BANNER = {
     "fr": ("Le contenu du centre d’aide a des problèmes",
            "Cet aperçu montre la dernière version qui n’en avait pas. Corrigez-les et enregistrez\u00a0: la page reviendra."),
 }
+
+
+class Preview:
+    """What ``mkdocs serve`` renders of a large help centre, so that a save shows in a second or two.
+
+    A full build renders every page of every language (minutes for a
+    thousand checklists). The preview renders the hand-written pages, the
+    home, A–Z and collection pages, and the pages of the checklists being
+    edited: changed since ``preview_base``, named in ``preview_checklists``,
+    saved since the preview started, or opened in the browser. The other
+    checklists' pages keep their place in the navigation and every link to
+    them resolves (they are excluded once the navigation is made, as
+    :class:`LanguageProcesses` does); the first visit to one adds it to the
+    rendered set and answers when the rebuild is done. A page the preview
+    shows is the page a full build makes (tests/test_serve.py compares).
+    Up to ``preview_in_full_up_to`` checklists, everything is rendered.
+    """
+
+    def __init__(self, project: Project, options: HelpCentreConfig) -> None:
+        self.project = project
+        self.in_full_up_to = options.preview_in_full_up_to
+        self.wanted: set[str] = set(re.split(r"[\s,]+", options.preview_checklists.strip())) - {""}
+        self.base = options.preview_base
+        self._first_seen: dict[str, tuple] | None = None
+        self.waiting: dict[str, str] = {}
+        """Address (relative to the site root) of a page not rendered → its checklist."""
+
+    def checklists(self, site) -> frozenset[str] | None:
+        """The checklists rendered in full now; None: all of them."""
+        if len(site.checklists) <= self.in_full_up_to:
+            return None
+        signatures = {checklist.id: _file_signature(self.project.root / checklist.path) for checklist in site.checklists.values()}
+        if self._first_seen is None:
+            self._first_seen = signatures
+            self.wanted |= self._changed_since_base()
+            unknown = sorted(self.wanted - site.checklists.keys())
+            if unknown:
+                print(f"preview: no checklist {', '.join(unknown)} (preview_checklists)", file=sys.stderr, flush=True)
+        # Saved (or added) since the preview started: being edited.
+        self.wanted |= {key for key, signature in signatures.items() if self._first_seen.get(key) != signature}
+        shown = frozenset(self.wanted & site.checklists.keys())
+        self.waiting = {url_in(page, lang, site): checklist.id
+                        for checklist in site.checklists.values() if checklist.id not in shown
+                        for page in checklist_pages(checklist, self.comments) for lang in LANGUAGES}
+        return shown
+
+    @property
+    def comments(self) -> bool:
+        return bool(self.project.feedback_endpoint)
+
+    def _changed_since_base(self) -> set[str]:
+        if not self.base:
+            return set()
+        from helpcentre.changes import GitError, changed_files, comparison_base
+
+        root = self.project.root
+        try:
+            commit, _note = comparison_base(root, self.base)
+            changed = changed_files(root, commit, [self.project.checklists_dir])
+        except (GitError, OSError) as error:
+            print(f"preview: the checklists changed since {self.base} are not known ({error}); "
+                  "those you save or open are rendered in full", file=sys.stderr, flush=True)
+            return set()
+        return {Path(path).stem for path in changed if path.endswith(".yml")}
+
+    def skip_pages_not_shown(self, files, result: Result) -> None:
+        if result.only is None:
+            return
+        not_shown = {page.stem for checklist in result.site.checklists.values() if checklist.id not in result.only
+                     for page in checklist_pages(checklist, self.comments)}
+        for file in files.documentation_pages():
+            if file.src_uri.rsplit(".", 2)[0] in not_shown:
+                file.inclusion = type(file.inclusion).EXCLUDED
+
+    def render_on_first_visit(self, server) -> None:
+        """A request for a page not rendered yet adds its checklist and waits for the rebuild."""
+        serve = server._serve_request
+        mount = server.mount_path
+
+        def serve_or_render(environ, start_response):
+            answer = serve(environ, start_response)
+            if answer is not None:
+                return answer
+            path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "ignore")
+            address = path[len(mount):] if path.startswith(mount) else path.lstrip("/")
+            address = address[: -len("index.html")] if address.endswith("/index.html") else address
+            checklist = self.waiting.get(address if address.endswith("/") else address + "/")
+            if checklist is None:
+                return None
+            self.wanted.add(checklist)
+            before = server._visible_epoch
+            request_rebuild(server)
+            with server._epoch_cond:
+                server._epoch_cond.wait_for(lambda: server._visible_epoch != before, timeout=300)
+            return serve(environ, start_response)
+
+        server._serve_request = serve_or_render
+
+
+def _file_signature(path: Path) -> tuple:
+    try:
+        stat = path.stat()
+    except OSError:
+        return ()
+    return stat.st_size, stat.st_mtime_ns, stat.st_ino
+
+
+def request_rebuild(server) -> None:
+    """Have ``mkdocs serve`` build again now, as if a watched file had changed."""
+    with server._rebuild_cond:
+        server._want_rebuild = True
+        server._rebuild_cond.notify_all()
 
 
 def problems_banner(problems, lang: str) -> str:
@@ -632,6 +773,4 @@ class Watcher:
         while path in self.server._watched_paths:  # MkDocs counts watches per path
             self.server.unwatch(path)
         self.server.watch(path)
-        with self.server._rebuild_cond:  # and rebuild now: the folder may hold other files than before
-            self.server._want_rebuild = True
-            self.server._rebuild_cond.notify_all()
+        request_rebuild(self.server)  # now: the folder may hold other files than before

@@ -39,7 +39,7 @@ import pytest
 import yaml
 
 from conftest import ROOT
-from helpcentre import lint, parity
+from helpcentre import changes, lint, parity
 from helpcentre.links import check_links
 from helpcentre.links.__main__ import main as links_main
 from helpcentre.pipeline import Project, render
@@ -272,8 +272,8 @@ def parity_messages() -> list[tuple[str, str]]:
                             False, report, "origin/main")
     found = [("check-parity", shown(problem)) for problem in report.problems.sorted()]
     try:
-        parity.comparison_base(ROOT, "no-such-branch-for-the-guide-test")
-    except parity.GitError as error:
+        changes.comparison_base(ROOT, "no-such-branch-for-the-guide-test")
+    except changes.GitError as error:
         found.append(("check-parity", f"error: {error}"))
     return found
 

@@ -15,17 +15,19 @@ import time
 import urllib.request
 from pathlib import Path
 
-from conftest import BIN, SCRIPTS, copy_project, free_port
+from conftest import BIN, SCRIPTS, copy_project, free_port, run
+from helpcentre.paths import AZ_PATH
 
 ARTICLE = "help/ereferral/rms-administrator-job-aid/"
+LIVE_RELOAD = re.compile(rb"<script>\s*var livereload = .*?</script>(?=</body>)", re.S)
 
 
 class Server:
     """``mkdocs serve`` in the background, its log collected line by line."""
 
-    def __init__(self, project: Path):
+    def __init__(self, project: Path, **env_vars: str):
         self.port = free_port()
-        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(SCRIPTS)}
+        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(SCRIPTS), **env_vars}
         env.pop("FEEDBACK_ENDPOINT", None)
         self.process = subprocess.Popen(
             [str(BIN / "mkdocs"), "serve", "--strict", "--livereload", "--dev-addr", f"127.0.0.1:{self.port}"],
@@ -51,8 +53,13 @@ class Server:
             time.sleep(0.1)
 
     def get(self, path: str) -> str:
-        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/{path}", timeout=30) as response:
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/{path}", timeout=60) as response:
             return response.read().decode("utf-8")
+
+    def page(self, path: str) -> bytes:
+        """The page as built: without the live-reload script the server adds to what it sends."""
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/{path}", timeout=60) as response:
+            return LIVE_RELOAD.sub(b"", response.read(), count=1)
 
     def stop(self):
         if self.process.poll() is None:
@@ -140,5 +147,59 @@ def test_the_checklists_folder_is_seen_again_after_it_is_moved_away_and_back(tmp
             assert time.monotonic() < deadline, "the edit after the folder came back was never built:\n" + "\n".join(server.lines[-30:])
             time.sleep(0.5)
         assert server.count("Reloading browsers") > reloads
+    finally:
+        server.stop()
+
+
+def preview_everything_from(project: Path, in_full_up_to: int) -> None:
+    """The copy's plugin options: render in full only up to ``in_full_up_to`` checklists."""
+    config = project / "mkdocs.yml"
+    marker = "  - helpcentre:\n"
+    text = config.read_text(encoding="utf-8")
+    assert marker in text
+    config.write_text(text.replace(marker, marker + f"      preview_in_full_up_to: {in_full_up_to}\n"), encoding="utf-8")
+
+
+def test_a_large_help_centre_previews_what_is_edited_and_each_page_is_the_built_page(tmp_path):
+    """Above preview_in_full_up_to checklists, the preview renders what is being
+    edited (saved, named, opened) and nothing else; every page it shows is,
+    byte for byte, the page a full build makes of the same files."""
+    project = copy_project(tmp_path / "project", checklists=FIXTURE)
+    preview_everything_from(project, 0)
+    from helpcentre.paths import checklist_pages, url_in
+    from helpcentre.pipeline import render
+    from mkdocs_helpcentre import read_project
+
+    site = render(read_project(project)).site
+    ids = sorted(site.checklists)
+    assert len(ids) >= 2, "the fixture needs two checklists"
+    edited, opened = (site.checklists[key] for key in ids[:2])
+    server = Server(project)
+    try:
+        server.wait_for("Serving on")
+        # Nothing is being edited yet: the article is not rendered, and a first visit renders it.
+        assert "Detected file changes" not in "\n".join(server.lines)
+        article = url_in(checklist_pages(opened, False)[0], "fr", site)
+        assert opened.title.fr.split()[0] in server.get(article)
+        assert server.count("Detected file changes") == 1
+        # A save renders the saved checklist, the change shown.
+        source = project / edited.path
+        text = source.read_text(encoding="utf-8")
+        assert text.count(edited.title.en) >= 1
+        source.write_text(text.replace(edited.title.en, edited.title.en + " (edited)", 1), encoding="utf-8")
+        server.wait_for("Reloading browsers", times=2)
+        assert "(edited)" in server.get(url_in(checklist_pages(edited, False)[0], "en", site))
+
+        # Each page the preview shows is the page of a full build of the same files.
+        built = tmp_path / "site"
+        result = run([str(BIN / "mkdocs"), "build", "--strict", "--site-dir", str(built)], cwd=project,
+                     env={"SITE_URL": f"http://127.0.0.1:{server.port}/", "FEEDBACK_ENDPOINT": None})
+        assert result.returncode == 0, result.stderr
+        shown = [url_in(page, lang, site) for checklist in (edited, opened)
+                 for page in checklist_pages(checklist, False) for lang in ("en", "fr")]
+        shown += ["", "fr/", url_in(AZ_PATH, "en", site), url_in(AZ_PATH, "fr", site)]
+        different = [url for url in shown if server.page(url) != (built / url / "index.html").read_bytes()]
+        assert not different, f"preview pages unlike the built ones: {different}"
+        assert server.count("Detected file changes") == 2, "the comparison itself rendered pages"
     finally:
         server.stop()

@@ -82,3 +82,26 @@ def test_french_addresses_are_declared_and_follow_the_pages(tmp_path):
     assert url_in(checklist_path(checklist), "en", site) == "help/onboarding/first-setup/"
     other = site.checklists["add-user"]  # its collection declares no French address: it keeps the English one
     assert url_in(checklist_path(other), "fr", site) == "fr/help/accounts/add-user/"
+
+
+def test_checking_on_several_cores_finds_what_one_finds(tmp_path):
+    """load_site(workers=2) forks for many files: the same site, the same problems in the same order."""
+    from helpcentre.validate import PARALLEL_FROM, load_site
+
+    fixture = Path(__file__).parent / "golden" / "every-feature" / "checklists"
+    folder = tmp_path / "checklists"
+    shutil.copytree(fixture, folder)  # what the copies link to
+    model = sorted(p for p in fixture.glob("*.yml") if not p.name.startswith("_"))[0].read_text(encoding="utf-8")
+    for number in range(PARALLEL_FROM + 6):
+        text = model + (f"\nunknown-field-{number}: 1\n" if number % 7 == 0 else "")
+        (folder / f"copy-{number:03d}.yml").write_text(text, encoding="utf-8")
+    one = load_site(tmp_path, "checklists", {}, workers=1)
+    two = load_site(tmp_path, "checklists", {}, workers=2)
+    assert one[1].report() == two[1].report()
+    assert len(one[1].errors) >= (PARALLEL_FROM + 6) // 7
+    for number in range(0, PARALLEL_FROM + 6, 7):
+        (folder / f"copy-{number:03d}.yml").write_text(model, encoding="utf-8")
+    one, two = load_site(tmp_path, "checklists", {}, workers=1), load_site(tmp_path, "checklists", {}, workers=2)
+    assert one[0] is not None and two[0] is not None
+    assert sorted(one[0].checklists) == sorted(two[0].checklists)
+    assert one[0].checklists == two[0].checklists

@@ -36,7 +36,6 @@ import argparse
 import difflib
 import os
 import re
-import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,16 +43,13 @@ from pathlib import Path
 import yaml
 
 from . import LANGUAGES
+from .changes import GitError, changed_files, comparison_base, old_bytes
 from .grammar import LANGUAGE_NAMES
 from .problems import Location, Problems, github_annotation
 from .source import STR, SourceFile, parse_source, walk_nodes
 
 MARKER = re.compile(r"#\s*parity\s*:\s*ok\b[^\n]*", re.I)
 MARKDOWN_MARKER = re.compile(r"<!--\s*parity\s*:\s*ok\b.*?-->", re.I | re.S)
-
-
-class GitError(Exception):
-    """git could not answer; the message says what to do."""
 
 
 # -- bilingual texts in a YAML tree ----------------------------------------------------
@@ -160,40 +156,6 @@ def text_lines(text: BilingualText) -> tuple[int, int]:
     last_mark = max((node.end_mark for node in text.nodes.values()), key=lambda mark: mark.index)
     last = last_mark.line + (1 if last_mark.column > 0 else 0)
     return first, max(first, last)
-
-
-# -- git ---------------------------------------------------------------------------------
-
-def git(root: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["git", *args], cwd=root, capture_output=True)
-
-
-def comparison_base(root: Path, base: str) -> tuple[str, str | None]:
-    """The commit to compare with: the merge base of ``base`` and HEAD (or ``base`` itself)."""
-    check = git(root, "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}")
-    if check.returncode != 0:
-        raise GitError(f"'{base}' is not a commit here; fetch it first (git fetch origin main) or name another with --base")
-    commit = check.stdout.decode().strip()
-    merge_base = git(root, "merge-base", commit, "HEAD")
-    if merge_base.returncode == 0 and merge_base.stdout.strip():
-        return merge_base.stdout.decode().strip(), None
-    return commit, f"no common ancestor of {base} and HEAD (a shallow clone?); comparing with {base} itself"
-
-
-def old_bytes(root: Path, commit: str, path: str) -> bytes | None:
-    result = git(root, "show", f"{commit}:{path}")
-    return result.stdout if result.returncode == 0 else None
-
-
-def changed_files(root: Path, commit: str, paths: list[str]) -> set[str]:
-    """Files under ``paths`` that differ between ``commit`` and the working tree."""
-    result = git(root, "diff", "--name-only", "--no-renames", commit, "--", *paths)
-    if result.returncode != 0:
-        raise GitError(f"git diff failed: {result.stderr.decode(errors='replace').strip()}")
-    changed = {line for line in result.stdout.decode().splitlines() if line}
-    untracked = git(root, "ls-files", "--others", "--exclude-standard", "--", *paths)
-    changed.update(line for line in untracked.stdout.decode().splitlines() if line)
-    return changed
 
 
 # -- the comparison ----------------------------------------------------------------------

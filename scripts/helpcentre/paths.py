@@ -52,6 +52,13 @@ def comment_path(checklist: model.Checklist) -> PagePath:
     return PagePath(f"{FEEDBACK_DIR}/{checklist.id}")
 
 
+def checklist_pages(checklist: model.Checklist, comments: bool) -> list[PagePath]:
+    """A checklist's own pages: its article, the guided page of each step and,
+    when the site has a feedback service, its comment page."""
+    return [checklist_path(checklist), *(step_path(checklist, step) for step in checklist.steps),
+            *([comment_path(checklist)] if comments else [])]
+
+
 def collection_path(collection: model.Collection) -> PagePath:
     return PagePath(f"{GENERATED_DIR}/{collection.id}/index")
 

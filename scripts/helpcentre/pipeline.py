@@ -9,6 +9,8 @@ re-read nor re-rendered.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Set
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +18,7 @@ from . import model
 from .paths import GENERATED_DIR
 from .problems import Location, Problems
 from .render import TEMPLATES_DIR, Renderer, load_strings
-from .validate import load_site
+from .validate import FileMemo, load_site
 from .write import WriteReport, write_pages
 
 
@@ -59,6 +61,13 @@ class Result:
     report: WriteReport | None = None
     written: dict[str, tuple[int, int]] = field(default_factory=dict)
     """Size and modification time of each page file as :func:`generate` left it."""
+    scope: tuple[frozenset[str] | None, frozenset[str] | None] = (None, None)
+    """The checklists and languages whose pages :func:`generate` rendered last (None: every one)."""
+
+    @property
+    def only(self) -> frozenset[str] | None:
+        """The checklists whose pages were rendered (None: every one)."""
+        return self.scope[0]
 
 
 Cache = dict
@@ -67,10 +76,18 @@ builds one after another (the MkDocs plugin, across languages and saves)
 keeps one and passes it; a one-off call (the command line) needs none."""
 
 
-def check(project: Project) -> Result:
-    """Validate only; writes nothing."""
-    site, problems = load_site(project.root, project.checklists_dir)
+def check(project: Project, memo: FileMemo | None = None) -> Result:
+    """Validate only, on every core; writes nothing. ``memo``: see :data:`~.validate.FileMemo`."""
+    site, problems = load_site(project.root, project.checklists_dir, memo, workers=cores())
     return Result(site, problems)
+
+
+def cores() -> int:
+    """The processors this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def render(project: Project, cache: Cache | None = None) -> Result:
@@ -80,7 +97,7 @@ def render(project: Project, cache: Cache | None = None) -> Result:
     cached = cache.get(project)
     if cached and cached[0] == fingerprint:
         return cached[1]
-    result = check(project)
+    result = check(project, cache.setdefault((project, "files"), {}))
     strings = load_strings(project.templates, result.problems, project.root)  # checked like checklist text
     if strings is None:
         result = Result(None, result.problems)
@@ -106,7 +123,8 @@ def _support_contact(project: Project, result: Result):
     return False
 
 
-def generate(project: Project, cache: Cache | None = None) -> Result:
+def generate(project: Project, cache: Cache | None = None, only: Set[str] | None = None,
+             languages: Set[str] | None = None) -> Result:
     """Validate, render and write the pages that changed into ``docs/help/``.
 
     The pages' text (130 MB for 1,000 checklists) is not kept: once written,
@@ -114,17 +132,24 @@ def generate(project: Project, cache: Cache | None = None) -> Result:
     plugin's second language, ``mkdocs serve`` after a hand-written page
     changed) finds every file as it left it and writes nothing; if one was
     edited, removed or added by hand, the pages are rendered and written again.
+
+    ``only`` (checklist ids): the pages of the other checklists are not
+    rendered; their files exist, empty if they did not before (the preview
+    renders what is being edited); ``languages``: the pages in other
+    languages are not rendered either (another process renders them).
     """
     result = render(project, cache)
     if result.site is None:
         return result
     docs = project.root / project.docs_dir
-    if _as_written(docs, result.written):
+    scope = (None if only is None else frozenset(only), None if languages is None else frozenset(languages))
+    if result.scope == scope and _as_written(docs, result.written):
         result.report = WriteReport(unchanged=sorted(result.written))
         return result
-    pages = result.renderer.pages()
+    pages = result.renderer.pages(*scope)
     result.report = write_pages(docs, GENERATED_DIR, pages)
     result.written = {relative: _signature(docs / relative) for relative in pages}
+    result.scope = scope
     return result
 
 

@@ -142,6 +142,13 @@ class Problems:
             self._seen.add(problem)
             self.items.append(problem)
 
+    def include(self, other: "Problems") -> None:
+        """Every problem of ``other`` (one file's, checked on its own), in its order."""
+        for problem in other.items:
+            if problem not in self._seen:
+                self._seen.add(problem)
+                self.items.append(problem)
+
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.items if p.severity == "error"]

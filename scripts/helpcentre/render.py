@@ -25,6 +25,7 @@ import functools
 import posixpath
 import re
 import unicodedata
+from collections.abc import Set
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -236,19 +237,30 @@ class Renderer:
             az_link=relative(PagePath(page_stem), AZ_PATH),
         )
 
-    def pages(self) -> dict[str, str]:
-        """Every generated page: source path under ``docs/`` → Markdown."""
-        out: dict[str, str] = {AZ_PATH.source(lang): self.az_page(lang) for lang in LANGUAGES}
+    def pages(self, only: Set[str] | None = None, languages: Set[str] | None = None) -> dict[str, str | None]:
+        """Every generated page: source path under ``docs/`` → Markdown.
+
+        Pages nobody reads yet are listed with None instead of their text:
+        their files must exist (the engine places them in the navigation,
+        pairs them with their twins and resolves links to them). With
+        ``only`` (checklist ids), those of the other checklists (the preview
+        renders what is being edited); with ``languages``, those in other
+        languages (another process renders them)."""
+        def page(lang: str, make, *args) -> str | None:
+            return make(*args, lang) if languages is None or lang in languages else None
+
+        out: dict[str, str | None] = {AZ_PATH.source(lang): page(lang, self.az_page) for lang in LANGUAGES}
         for collection in self.site.collections():
             for lang in LANGUAGES:
-                out[collection_path(collection).source(lang)] = self.collection_page(collection, lang)
+                out[collection_path(collection).source(lang)] = page(lang, self.collection_page, collection)
             for checklist in self.site.members(collection):
+                full = only is None or checklist.id in only
                 for lang in LANGUAGES:
-                    out[checklist_path(checklist).source(lang)] = self.checklist_page(checklist, lang)
+                    out[checklist_path(checklist).source(lang)] = page(lang, self.checklist_page, checklist) if full else None
                     for step in checklist.steps:
-                        out[step_path(checklist, step).source(lang)] = self.step_page(checklist, step, lang)
+                        out[step_path(checklist, step).source(lang)] = page(lang, self.step_page, checklist, step) if full else None
                     if self.feedback_endpoint:
-                        out[comment_path(checklist).source(lang)] = self.comment_page(checklist, lang)
+                        out[comment_path(checklist).source(lang)] = page(lang, self.comment_page, checklist) if full else None
         return out
 
 

@@ -9,6 +9,8 @@ every file is collected; nothing stops at the first.
 from __future__ import annotations
 
 import difflib
+import os
+import pickle
 from pathlib import Path
 
 import yaml
@@ -35,16 +37,92 @@ def checklist_files(checklists_dir: Path) -> list[Path]:
     return sorted(p for p in checklists_dir.glob("*.yml") if not p.name.startswith("_"))
 
 
-def load_site(root: Path, checklists_dir: str = "checklists") -> tuple[model.Site | None, Problems]:
+FileMemo = dict
+"""Each checklist file's own check, by path: (its signature, the checklist, its problems).
+
+Nearly all of validation is per file (reading, the format, Markdown safety);
+what spans files (references, links, addresses) is cheap. Whoever checks the
+same folder again and again (the preview, on every save) keeps one memo and
+passes it: a file is read and checked again only when its size, modification
+time or inode changed."""
+
+
+def load_site(root: Path, checklists_dir: str = "checklists", memo: FileMemo | None = None,
+              workers: int = 1) -> tuple[model.Site | None, Problems]:
     """Read, check and link every checklist under ``root / checklists_dir``.
 
     Returns the site (None when there are errors) and every problem found.
+    ``workers`` > 1: the files not in ``memo`` are checked in that many
+    processes (:func:`check_files_in_parallel`); the result is the same.
     """
     with collector_paused():
-        return _load_site(root, checklists_dir)
+        return _load_site(root, checklists_dir, {} if memo is None else memo, workers)
 
 
-def _load_site(root: Path, checklists_dir: str) -> tuple[model.Site | None, Problems]:
+PARALLEL_FROM = 64
+"""Fewer files to check than this are checked in one process (a fork costs more)."""
+
+
+def check_files_in_parallel(root: Path, files: list[Path], memo: FileMemo, workers: int) -> None:
+    """Fill ``memo`` for ``files`` using ``workers`` processes.
+
+    Checking a file is independent of every other file, and nearly all of
+    validation's time (the Markdown engine's verdict on each text above all).
+    Each forked child checks a slice and sends its memo entries back through
+    a pipe, pickled; the parent checks the first slice meanwhile. A child
+    that fails leaves its files to be checked again here, in order.
+    """
+    slices = [files[i::workers] for i in range(workers)]
+    children = []
+    for part in slices[1:]:
+        reader, writer = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: check, send, leave without running anything of the parent's
+            code = 1
+            try:
+                os.close(reader)
+                entries = {}
+                for file in part:
+                    _checked_file(root, file, entries)
+                with os.fdopen(writer, "wb") as out:
+                    pickle.dump(entries, out, protocol=pickle.HIGHEST_PROTOCOL)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(writer)
+        children.append((pid, reader))
+    for file in slices[0]:
+        _checked_file(root, file, memo)
+    for pid, reader in children:
+        try:
+            with os.fdopen(reader, "rb") as incoming:
+                memo.update(pickle.load(incoming))
+        except (EOFError, pickle.UnpicklingError):
+            pass  # checked again in the caller's loop
+        finally:
+            os.waitpid(pid, 0)
+
+
+def _signature(file: Path) -> tuple[int, int, int] | None:
+    try:
+        stat = file.stat()
+    except OSError:
+        return None
+    return stat.st_size, stat.st_mtime_ns, stat.st_ino
+
+
+def _checked_file(root: Path, file: Path, memo: FileMemo) -> tuple[model.Checklist | None, Problems]:
+    signature = _signature(file)
+    known = memo.get(file)
+    if signature is not None and known is not None and known[0] == signature:
+        return known[1], known[2]
+    problems = Problems()
+    checklist = load_checklist(root, file, problems)
+    memo[file] = (signature, checklist, problems)
+    return checklist, problems
+
+
+def _load_site(root: Path, checklists_dir: str, memo: FileMemo, workers: int) -> tuple[model.Site | None, Problems]:
     problems = Problems()
     directory = root / checklists_dir
     if not directory.is_dir():
@@ -55,12 +133,18 @@ def _load_site(root: Path, checklists_dir: str) -> tuple[model.Site | None, Prob
 
     shared, broken = _load_shared(root, directory / SHARED_FILE, problems)
     checklists: dict[str, model.Checklist] = {}
-    for file in checklist_files(directory):
-        before = len(problems.errors)
-        checklist = load_checklist(root, file, problems)
+    files = checklist_files(directory)
+    for gone in memo.keys() - set(files):
+        del memo[gone]
+    unchecked = [file for file in files if file not in memo or memo[file][0] != _signature(file)]
+    if workers > 1 and len(unchecked) >= PARALLEL_FROM and hasattr(os, "fork"):
+        check_files_in_parallel(root, unchecked, memo, workers)
+    for file in files:
+        checklist, own = _checked_file(root, file, memo)
+        problems.include(own)
         if checklist is not None:
             checklists[checklist.id] = checklist
-        if len(problems.errors) > before and SLUG.match(file.stem):
+        if own.has_errors and SLUG.match(file.stem):
             # Its own errors are the cause; what others say of it would be guesses.
             broken["checklist"].add(file.stem)
 

@@ -7,6 +7,10 @@ Two rules keep editors' work and ``mkdocs serve`` safe:
 * only this folder is ever written or cleaned, and only when it carries the
   marker file that says the generator owns it: hand-written pages elsewhere
   under ``docs/`` are never touched.
+
+A page given as None is one whose text nobody reads yet (the preview renders
+only what is being edited): its file is made, empty, if it does not exist,
+and otherwise left as it is.
 """
 
 from __future__ import annotations
@@ -30,9 +34,11 @@ class WriteReport:
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    placeholders: list[str] = field(default_factory=list)
+    """Pages given as None that had no file yet: made empty."""
 
 
-def write_pages(docs_dir: Path, folder: str, pages: dict[str, str]) -> WriteReport:
+def write_pages(docs_dir: Path, folder: str, pages: dict[str, str | None]) -> WriteReport:
     """Make ``docs_dir/folder`` hold exactly ``pages`` (paths relative to ``docs_dir``)."""
     out_dir = docs_dir / folder
     marker = out_dir / MARKER
@@ -53,6 +59,12 @@ def write_pages(docs_dir: Path, folder: str, pages: dict[str, str]) -> WriteRepo
         if not parts or parts[0] != folder or ".." in parts or PurePosixPath(relative).is_absolute():
             raise ValueError(f"refusing to write {relative} outside docs/{folder}/")
         target = docs_dir / relative
+        if content is None:
+            if not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.touch()
+                report.placeholders.append(relative)
+            continue
         data = content.encode("utf-8")
         try:
             if target.read_bytes() == data:
