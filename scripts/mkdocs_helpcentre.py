@@ -30,6 +30,7 @@ fingerprint of the inputs.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -42,6 +43,7 @@ import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import jinja2
 from markupsafe import Markup, escape
 from mkdocs.config import base, config_options
 from mkdocs.exceptions import PluginError
@@ -49,8 +51,9 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 
 from helpcentre import LANGUAGES
 from helpcentre.manifest import FILE_NAME as MANIFEST_FILE, feedback_manifest
-from helpcentre.paths import AZ_PATH, GENERATED_DIR, addresses, checklist_pages, nav_sections, url_in
+from helpcentre.paths import AZ_PATH, GENERATED_DIR, addresses, checklist_pages, checklist_path, nav_sections, url_in
 from helpcentre.pipeline import Project, Result, generate, render
+from helpcentre.render import plain
 from helpcentre.write import NotOurFolder
 
 
@@ -145,7 +148,9 @@ class HelpCentrePlugin(BasePlugin[HelpCentreConfig]):
         """The command that started the build (`build`, `serve`, `gh-deploy`), when the CLI did."""
         self.languages = LanguageProcesses()
         self.preview: Preview | None = None
-        """While previewing a large help centre: what is rendered in full."""
+        """While previewing: what is rendered in full."""
+        self.only: frozenset[str] | None = None
+        """The checklists whose pages this build renders (None: every one; see Preview)."""
         self.problems = None
         """While previewing: the problems of the content as last saved, when it has errors."""
 
@@ -178,8 +183,17 @@ class HelpCentrePlugin(BasePlugin[HelpCentreConfig]):
     def on_nav(self, nav, config, files):
         self.languages.skip_pages_of_others(files, current_language(config))
         if self.preview is not None and self.result is not None:
-            self.preview.skip_pages_not_shown(files, self.result)
+            self.preview.skip_pages_not_shown(files, self.result, current_language(config))
+            lang = current_language(config)
+            self.preview.unchanged.skip_pages_as_rendered(
+                files, self._inputs_of_every_page(config),
+                lambda file: self.result.renderer.home_block(lang, file.src_uri.rsplit(".", 2)[0]))
         return nav
+
+    def on_env(self, env, config, files):
+        if self.preview is not None:  # every save loads the theme anew: its templates compile once
+            env.bytecode_cache = self.preview.compiled_templates
+        return env
 
     @event_priority(-150)  # after the i18n plugin has given each file its language and twins
     def on_files(self, files, config):
@@ -198,7 +212,10 @@ class HelpCentrePlugin(BasePlugin[HelpCentreConfig]):
         search_only_what_readers_navigate(page)
         if page.meta.get("helpcentre") == "collections" and self.result is not None:
             stem = page.file.src_uri.rsplit(".", 2)[0]
-            return markdown.rstrip() + "\n\n" + self.result.renderer.home_block(current_language(config), stem)
+            block = self.result.renderer.home_block(current_language(config), stem)
+            if self.preview is not None:
+                self.preview.unchanged.also_depends_on(page.file, block)
+            return markdown.rstrip() + "\n\n" + block
         return markdown
 
     def on_page_content(self, html, page, config, files):
@@ -223,10 +240,15 @@ class HelpCentrePlugin(BasePlugin[HelpCentreConfig]):
         return output_content
 
     def on_post_page(self, output, page, config):
-        return search_in_own_language(output, current_language(config))
+        output = search_in_own_language(output, current_language(config))
+        if self.preview is not None:
+            self.preview.unchanged.keep(page, output)
+        return output
 
     @event_priority(50)  # before the i18n plugin builds the other languages (-100)
     def _post_build_each_language(self, config):
+        if self.preview is not None:
+            self.preview.unchanged.write_back()
         self.not_found.keep_each_language(config)
         if self.result is not None and self.result.renderer.feedback_endpoint:  # only a site with a service has one to describe
             write_manifest(Path(config.site_dir), self.result)
@@ -243,15 +265,31 @@ class HelpCentrePlugin(BasePlugin[HelpCentreConfig]):
     def on_build_error(self, error):
         self.languages.abandon()
 
+    def _inputs_of_every_page(self, config) -> str:
+        """What every page of this language's build shows besides its own source:
+        the navigation and addresses, the theme, the problems banner (and the
+        home page its list of collections: see on_page_markdown)."""
+        lang = current_language(config)
+        site, renderer = self.result.site, self.result.renderer
+        theme = sorted((str(path), path.stat().st_mtime_ns) for folder in (config.theme.custom_dir,) if folder
+                       for path in Path(folder).rglob("*") if path.is_file())
+        titles = [(path, plain(checklist.title, lang)) for checklist in site.checklists.values()
+                  for path in [checklist_path(checklist).stem]]
+        state = [lang, nav_sections(site, lang), titles, addresses(site, lang), theme,
+                 Path(config.config_file_path).stat().st_mtime_ns, config.site_url, config.extra.get("hc_support"),
+                 self.problems.report() if self.problems is not None else None]
+        return _digest(repr(state))
+
     # -- the core ---------------------------------------------------------------
     def _run(self, config, write: bool) -> Result | None:
         project = project_of(config, self.config)
         try:
             result = render(project, self.cache)
-            if write and result.site is not None:
-                only = self.preview.checklists(result.site) if self.preview is not None else None
+            if result.site is not None and not write and self.preview is not None:
+                self.only = self.preview.checklists(result.site)
+            if result.site is not None and write:
                 languages = {self.languages.mine} if self.languages.mine else None
-                result = generate(project, self.cache, only, languages)
+                result = generate(project, self.cache, self.only, languages)
         except NotOurFolder as error:
             raise PluginError(str(error)) from None
         if result.site is not None:
@@ -414,6 +452,8 @@ class Preview:
 
     def __init__(self, project: Project, options: HelpCentreConfig) -> None:
         self.project = project
+        self.unchanged = UnchangedPages()
+        self.compiled_templates = _TemplatesCompiledOnce()
         self.in_full_up_to = options.preview_in_full_up_to
         self.wanted: set[str] = set(re.split(r"[\s,]+", options.preview_checklists.strip())) - {""}
         self.base = options.preview_base
@@ -459,14 +499,19 @@ class Preview:
             return set()
         return {Path(path).stem for path in changed if path.endswith(".yml")}
 
-    def skip_pages_not_shown(self, files, result: Result) -> None:
+    def skip_pages_not_shown(self, files, result: Result, lang: str) -> None:
+        """The other checklists' articles (placeholders) keep their place in the
+        navigation, titled as their front matter would title them, unrendered."""
         if result.only is None:
             return
-        not_shown = {page.stem for checklist in result.site.checklists.values() if checklist.id not in result.only
-                     for page in checklist_pages(checklist, self.comments)}
+        titles = {checklist_path(checklist).stem: escape(plain(checklist.title, lang))
+                  for checklist in result.site.checklists.values() if checklist.id not in result.only}
         for file in files.documentation_pages():
-            if file.src_uri.rsplit(".", 2)[0] in not_shown:
+            title = titles.get(file.src_uri.rsplit(".", 2)[0])
+            if title is not None:
                 file.inclusion = type(file.inclusion).EXCLUDED
+                if file.page is not None:  # as escape_meta leaves a read page's title
+                    file.page.markdown, file.page.meta = "", {"title": title}
 
     def render_on_first_visit(self, server) -> None:
         """A request for a page not rendered yet adds its checklist and waits for the rebuild."""
@@ -491,6 +536,82 @@ class Preview:
             return serve(environ, start_response)
 
         server._serve_request = serve_or_render
+
+
+class UnchangedPages:
+    """The preview's pages as last rendered: one whose source and surroundings
+    did not change is not rendered again but written back as it was.
+
+    A save changes one checklist's pages (``write_pages`` rewrites only files
+    whose text changed); the home, A–Z and collection pages, long at a
+    thousand checklists, come back as they were unless a title, an address or
+    the theme changed. (The preview's search index lists the pages rendered
+    by the last save; a full build's lists them all.)
+    """
+
+    def __init__(self) -> None:
+        self._pages: dict[str, tuple[tuple, str, dict, str | None]] = {}
+        """Source file → (its inputs when rendered, the HTML, its metadata and title)."""
+        self._inputs: dict[str, tuple] = {}
+        self._written_back: list = []
+        self._added: dict[str, str] = {}
+        """Source file → what the plugin added to its Markdown (the home's list), as last rendered."""
+
+    def skip_pages_as_rendered(self, files, surroundings: str, added_now) -> None:
+        """``added_now(file)``: what the plugin would add to the file's Markdown now."""
+        self._inputs.clear()
+        self._written_back.clear()
+        for file in files.documentation_pages():
+            added = _digest(added_now(file)) if file.abs_src_path in self._added else None
+            inputs = (_file_signature(Path(file.abs_src_path)), surroundings, added)
+            self._inputs[file.abs_src_path] = inputs
+            known = self._pages.get(file.abs_src_path)
+            if known is not None and known[0] == inputs and file.page is not None:
+                file.inclusion = type(file.inclusion).EXCLUDED
+                self._written_back.append((file, known[1]))
+                # What other pages show of it (navigation, previous/next), as if it had been read.
+                file.page.markdown, file.page.meta = "", dict(known[2])
+                if "title" not in known[2]:
+                    file.page._title_from_render = known[3]
+
+    def also_depends_on(self, file, added: str) -> None:
+        """The page's Markdown gets ``added`` (the home's list of collections), which changes with any title."""
+        digest = _digest(added)
+        if self._added.get(file.abs_src_path) != digest:
+            self._added[file.abs_src_path] = digest
+            inputs = self._inputs.get(file.abs_src_path)
+            if inputs is not None:  # kept with what it was rendered from now
+                self._inputs[file.abs_src_path] = (*inputs[:2], digest)
+
+    def keep(self, page, html: str) -> None:
+        inputs = self._inputs.get(page.file.abs_src_path)
+        if inputs is not None:
+            self._pages[page.file.abs_src_path] = (inputs, html, dict(page.meta), page.title)
+
+    def write_back(self) -> None:
+        for file, html in self._written_back:
+            target = Path(file.abs_dest_path)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(html, encoding="utf-8")
+        self._written_back.clear()
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class _TemplatesCompiledOnce(jinja2.BytecodeCache):
+    """The theme's templates compiled once for the whole preview (Jinja checks each source's checksum)."""
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self._compiled:
+            bucket.bytecode_from_string(self._compiled[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self._compiled[bucket.key] = bucket.bytecode_to_string()
 
 
 def _file_signature(path: Path) -> tuple:

@@ -166,22 +166,45 @@ def test_a_large_help_centre_previews_what_is_edited_and_each_page_is_the_built_
     byte for byte, the page a full build makes of the same files."""
     project = copy_project(tmp_path / "project", checklists=FIXTURE)
     preview_everything_from(project, 0)
-    from helpcentre.paths import checklist_pages, url_in
+    from helpcentre.paths import checklist_pages, collection_path, url_in
     from helpcentre.pipeline import render
     from mkdocs_helpcentre import read_project
 
     site = render(read_project(project)).site
-    ids = sorted(site.checklists)
-    assert len(ids) >= 2, "the fixture needs two checklists"
-    edited, opened = (site.checklists[key] for key in ids[:2])
+    by_collection = {}
+    for checklist in site.checklists.values():
+        by_collection.setdefault(checklist.collection.id, checklist)
+    assert len(by_collection) >= 2, "the fixture needs checklists in two collections"
+    opened, edited = list(by_collection.values())[:2]
     server = Server(project)
+
+    def pages_of(*checklists):
+        urls = ["", "fr/"] + [url_in(page, lang, site) for lang in ("en", "fr")
+                              for page in [AZ_PATH, *(collection_path(c) for c in site.collections())]]
+        return urls + [url_in(page, lang, site) for checklist in checklists
+                       for page in checklist_pages(checklist, False) for lang in ("en", "fr")]
+
+    def built(name: str) -> Path:
+        folder = tmp_path / name
+        result = run([str(BIN / "mkdocs"), "build", "--strict", "--site-dir", str(folder)], cwd=project,
+                     env={"SITE_URL": f"http://127.0.0.1:{server.port}/", "FEEDBACK_ENDPOINT": None})
+        assert result.returncode == 0, result.stderr
+        return folder
+
+    def unlike(urls, folder):
+        return [url for url in urls if server.page(url) != (folder / url / "index.html").read_bytes()]
+
     try:
         server.wait_for("Serving on")
+        full = built("site-before")
         # Nothing is being edited yet: the article is not rendered, and a first visit renders it.
         assert "Detected file changes" not in "\n".join(server.lines)
         article = url_in(checklist_pages(opened, False)[0], "fr", site)
         assert opened.title.fr.split()[0] in server.get(article)
         assert server.count("Detected file changes") == 1
+        # What it shows is the full build's page, its collection open in the navigation, the other closed.
+        assert not unlike(pages_of(opened), full), f"preview pages unlike the built ones: {unlike(pages_of(opened), full)}"
+
         # A save renders the saved checklist, the change shown.
         source = project / edited.path
         text = source.read_text(encoding="utf-8")
@@ -189,16 +212,8 @@ def test_a_large_help_centre_previews_what_is_edited_and_each_page_is_the_built_
         source.write_text(text.replace(edited.title.en, edited.title.en + " (edited)", 1), encoding="utf-8")
         server.wait_for("Reloading browsers", times=2)
         assert "(edited)" in server.get(url_in(checklist_pages(edited, False)[0], "en", site))
-
-        # Each page the preview shows is the page of a full build of the same files.
-        built = tmp_path / "site"
-        result = run([str(BIN / "mkdocs"), "build", "--strict", "--site-dir", str(built)], cwd=project,
-                     env={"SITE_URL": f"http://127.0.0.1:{server.port}/", "FEEDBACK_ENDPOINT": None})
-        assert result.returncode == 0, result.stderr
-        shown = [url_in(page, lang, site) for checklist in (edited, opened)
-                 for page in checklist_pages(checklist, False) for lang in ("en", "fr")]
-        shown += ["", "fr/", url_in(AZ_PATH, "en", site), url_in(AZ_PATH, "fr", site)]
-        different = [url for url in shown if server.page(url) != (built / url / "index.html").read_bytes()]
+        full = built("site-after")
+        different = unlike(pages_of(opened, edited), full)
         assert not different, f"preview pages unlike the built ones: {different}"
         assert server.count("Detected file changes") == 2, "the comparison itself rendered pages"
     finally:

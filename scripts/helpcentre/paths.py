@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import functools
 import posixpath
+import weakref
+from collections.abc import Set
 from dataclasses import dataclass
 
 from . import model
@@ -75,6 +77,9 @@ def french_slug(thing: model.Checklist | model.Collection) -> str:
     return thing.french_slug or thing.id
 
 
+_ADDRESSES: dict[tuple[int, str], tuple[weakref.ref, dict[str, str]]] = {}
+
+
 def addresses(site: model.Site, lang: str) -> dict[str, str]:
     """Generated page stem → its address stem in ``lang``, where the two differ.
 
@@ -86,9 +91,24 @@ def addresses(site: model.Site, lang: str) -> dict[str, str]:
     published differs. A collection that declares no French address keeps
     its pages at the English one under /fr/help/ (`make lint` says so), so
     adding the declaration later is the only move a page ever makes.
+
+    Made once per site and language: every :func:`url_in` asks for it, and
+    one page's address must not cost a walk over every page.
     """
     if lang == "en":
         return {}
+    key = (id(site), lang)
+    known = _ADDRESSES.get(key)
+    if known is not None and known[0]() is site:
+        return known[1]
+    for stale in [k for k, (ref, _) in _ADDRESSES.items() if ref() is None]:
+        del _ADDRESSES[stale]  # the site of an earlier save
+    found = _french_addresses(site)
+    _ADDRESSES[key] = (weakref.ref(site), found)
+    return found
+
+
+def _french_addresses(site: model.Site) -> dict[str, str]:
     found: dict[str, str] = {}
     for collection in site.collections():
         if not collection.french_slug:
@@ -127,3 +147,17 @@ def nav_sections(site: model.Site, lang: str) -> list[dict[str, list[str]]]:
         }
         for collection in site.collections()
     ] + [AZ_PATH.markdown]
+
+
+def preview_pages(site: model.Site, only: Set[str], comments: bool) -> set[str]:
+    """The page stems the engine needs when only the checklists ``only`` are
+    rendered: all of theirs; the A–Z and collection pages; and every article,
+    which the navigation lists and other pages link to (a navigation section
+    is written differently when it has fewer entries). The guided step and
+    comment pages of the other checklists are linked from their own only."""
+    present = {AZ_PATH.stem} | {collection_path(collection).stem for collection in site.collections()}
+    present.update(checklist_path(checklist).stem for checklist in site.checklists.values())
+    for key in only:
+        if key in site.checklists:
+            present.update(page.stem for page in checklist_pages(site.checklists[key], comments))
+    return present

@@ -36,7 +36,7 @@ from . import LANGUAGES, format as fmt, model, safety, typography, wording
 from .problems import Problems
 from .source import read_source
 from .grammar import CHECKLIST_LINK, CHECKLIST_LINK_TARGET, SAME_PAGE_LINK
-from .paths import AZ_PATH, PagePath, checklist_path, collection_path, comment_path, relative, step_path
+from .paths import AZ_PATH, PagePath, checklist_path, collection_path, comment_path, preview_pages, relative, step_path
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
 """The generator's templates and UI strings (``strings.yml``)."""
@@ -94,7 +94,7 @@ class Renderer:
         )
         self.env.filters.update(
             text=self._text_filter,
-            plain=jinja2.pass_context(lambda ctx, value: typography.apply(value[ctx["lang"]], ctx["lang"])),
+            plain=jinja2.pass_context(lambda ctx, value: plain(value, ctx["lang"])),
             t=self._ui_filter,
             duration=jinja2.pass_context(lambda ctx, d: wording.duration(d, ctx["lang"])),
             link=self._link_filter,
@@ -243,25 +243,36 @@ class Renderer:
         Pages nobody reads yet are listed with None instead of their text:
         their files must exist (the engine places them in the navigation,
         pairs them with their twins and resolves links to them). With
-        ``only`` (checklist ids), those of the other checklists (the preview
-        renders what is being edited); with ``languages``, those in other
-        languages (another process renders them)."""
-        def page(lang: str, make, *args) -> str | None:
-            return make(*args, lang) if languages is None or lang in languages else None
+        ``languages``, those in other languages (another process renders
+        them). With ``only`` (checklist ids: the preview renders what is being
+        edited), the other checklists' articles are placeholders (the
+        navigation lists them, pages link to them) and their guided step and
+        comment pages are left out (only their own checklist links to them)."""
+        present = None if only is None else preview_pages(self.site, only, bool(self.feedback_endpoint))
 
-        out: dict[str, str | None] = {AZ_PATH.source(lang): page(lang, self.az_page) for lang in LANGUAGES}
-        for collection in self.site.collections():
+        def page(path: PagePath, full: bool, make, *args) -> None:
+            if present is not None and path.stem not in present:
+                return  # nothing links to it, and the navigation does not list it
             for lang in LANGUAGES:
-                out[collection_path(collection).source(lang)] = page(lang, self.collection_page, collection)
+                out[path.source(lang)] = make(*args, lang) if full and (languages is None or lang in languages) else None
+
+        out: dict[str, str | None] = {}
+        page(AZ_PATH, True, self.az_page)
+        for collection in self.site.collections():
+            page(collection_path(collection), True, self.collection_page, collection)
             for checklist in self.site.members(collection):
                 full = only is None or checklist.id in only
-                for lang in LANGUAGES:
-                    out[checklist_path(checklist).source(lang)] = page(lang, self.checklist_page, checklist) if full else None
-                    for step in checklist.steps:
-                        out[step_path(checklist, step).source(lang)] = page(lang, self.step_page, checklist, step) if full else None
-                    if self.feedback_endpoint:
-                        out[comment_path(checklist).source(lang)] = page(lang, self.comment_page, checklist) if full else None
+                page(checklist_path(checklist), full, self.checklist_page, checklist)
+                for step in checklist.steps:
+                    page(step_path(checklist, step), full, self.step_page, checklist, step)
+                if self.feedback_endpoint:
+                    page(comment_path(checklist), full, self.comment_page, checklist)
         return out
+
+
+def plain(value: model.Text, lang: str) -> str:
+    """A text as a page's front matter holds it (its title, its description): typeset, no markup."""
+    return typography.apply(value[lang], lang)
 
 
 @functools.lru_cache(maxsize=1 << 16)
