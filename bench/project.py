@@ -186,3 +186,23 @@ def _nav(result, lang: str) -> list:
     except ImportError:  # a BENCH_REF from before: the renderer made the navigation
         return result.renderer.nav(lang)
     return nav_sections(result.site, lang)
+
+
+def site_differences(ours: Path, theirs: Path) -> list[str]:
+    """Files of two built sites that differ (or exist on one side only): the engine's
+    generator tag aside, and sitemap.xml.gz by its content (gzip stamps a time)."""
+    import gzip
+
+    generator = re.compile(rb'<meta name="generator" content="[^"]*">')
+
+    def contents(site: Path) -> dict[str, bytes]:
+        found = {}
+        for path in site.rglob("*"):
+            if path.is_file():
+                data = path.read_bytes()
+                data = gzip.decompress(data) if path.suffix == ".gz" else generator.sub(b"", data) if path.suffix == ".html" else data
+                found[path.relative_to(site).as_posix()] = data
+        return found
+
+    a, b = contents(ours), contents(theirs)
+    return sorted(name for name in a.keys() | b.keys() if a.get(name) != b.get(name))

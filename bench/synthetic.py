@@ -36,6 +36,15 @@ def pages_per_checklist(feedback: bool = True) -> int:
     return 2 * (1 + STEPS_PER_CHECKLIST + (1 if feedback else 0))
 
 
+EDITABLE_SENTENCE = "usually the owner or the medical director."
+"""A sentence of every synthetic checklist's English body: the preview benchmark rewords it."""
+
+
+def article_address(number: int, n: int) -> str:
+    """The English address of checklist ``number``'s article."""
+    return f"help/service-area-{(number - 1) % collections_for(n) + 1}/{checklist_id(number)}/"
+
+
 def collections_for(n: int) -> int:
     """Several collections: about a hundred checklists each, three to ten of them."""
     return max(1, min(n, max(3, min(10, n // 100))))

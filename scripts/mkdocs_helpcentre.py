@@ -195,11 +195,19 @@ class HelpCentrePlugin(BasePlugin[HelpCentreConfig]):
             env.bytecode_cache = self.preview.compiled_templates
         return env
 
+    @event_priority(-50)  # before the i18n plugin pairs the files with their twins
+    def _files_before_pairing(self, files, config):
+        if self.preview is not None and self.result is not None:
+            return self.preview.without_other_placeholders(files, self.result, current_language(config))
+        return files
+
     @event_priority(-150)  # after the i18n plugin has given each file its language and twins
-    def on_files(self, files, config):
+    def _files_after_pairing(self, files, config):
         if self.result is not None:
             publish_at_language_addresses(files, self.result.site)
         return files
+
+    on_files = CombinedEvent(_files_before_pairing, _files_after_pairing)
 
     def on_serve(self, server, config, builder):
         Watcher(server, config, self.config.checklists_dir).start()
@@ -498,6 +506,17 @@ class Preview:
                   "those you save or open are rendered in full", file=sys.stderr, flush=True)
             return set()
         return {Path(path).stem for path in changed if path.endswith(".yml")}
+
+    def without_other_placeholders(self, files, result: Result, lang: str):
+        """A language's build leaves out the other languages' placeholders: nobody
+        renders them, and pairing thousands of files costs the i18n plugin seconds."""
+        if result.only is None:
+            return files
+        others = {checklist_path(checklist).source(other) for checklist in result.site.checklists.values()
+                  if checklist.id not in result.only for other in LANGUAGES if other != lang}
+        for file in [file for file in files if file.src_uri in others]:
+            files.remove(file)
+        return files
 
     def skip_pages_not_shown(self, files, result: Result, lang: str) -> None:
         """The other checklists' articles (placeholders) keep their place in the
