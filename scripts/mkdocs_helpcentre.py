@@ -43,17 +43,18 @@ import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import jinja2
 from markupsafe import Markup, escape
 from mkdocs.config import base, config_options
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
+from mkdocs.structure.files import File
 
 from helpcentre import LANGUAGES
 from helpcentre.manifest import FILE_NAME as MANIFEST_FILE, feedback_manifest
-from helpcentre.paths import AZ_PATH, GENERATED_DIR, addresses, checklist_pages, checklist_path, nav_sections, url_in
+from helpcentre.paths import (AZ_PATH, GENERATED_DIR, addresses, checklist_pages, checklist_path, index_pages, nav_sections,
+                             url_in)
 from helpcentre.pipeline import Project, Result, generate, render
-from helpcentre.render import plain
+from helpcentre.render import CompiledTemplates, plain
 from helpcentre.write import NotOurFolder
 
 
@@ -183,7 +184,7 @@ class HelpCentrePlugin(BasePlugin[HelpCentreConfig]):
     def on_nav(self, nav, config, files):
         self.languages.skip_pages_of_others(files, current_language(config))
         if self.preview is not None and self.result is not None:
-            self.preview.skip_pages_not_shown(files, self.result, current_language(config))
+            self.preview.skip_pages_not_shown(files, self.result, config)
             lang = current_language(config)
             self.preview.unchanged.skip_pages_as_rendered(
                 files, self._inputs_of_every_page(config),
@@ -198,7 +199,7 @@ class HelpCentrePlugin(BasePlugin[HelpCentreConfig]):
     @event_priority(-50)  # before the i18n plugin pairs the files with their twins
     def _files_before_pairing(self, files, config):
         if self.preview is not None and self.result is not None:
-            return self.preview.without_other_placeholders(files, self.result, current_language(config))
+            return self.preview.placeholders(files, self.result, config)
         return files
 
     @event_priority(-150)  # after the i18n plugin has given each file its language and twins
@@ -281,8 +282,7 @@ class HelpCentrePlugin(BasePlugin[HelpCentreConfig]):
         site, renderer = self.result.site, self.result.renderer
         theme = sorted((str(path), path.stat().st_mtime_ns) for folder in (config.theme.custom_dir,) if folder
                        for path in Path(folder).rglob("*") if path.is_file())
-        titles = [(path, plain(checklist.title, lang)) for checklist in site.checklists.values()
-                  for path in [checklist_path(checklist).stem]]
+        titles = [(checklist.id, checklist.title[lang]) for checklist in site.checklists.values()]  # as written: typeset alike
         state = [lang, nav_sections(site, lang), titles, addresses(site, lang), theme,
                  Path(config.config_file_path).stat().st_mtime_ns, config.site_url, config.extra.get("hc_support"),
                  self.problems.report() if self.problems is not None else None]
@@ -461,13 +461,15 @@ class Preview:
     def __init__(self, project: Project, options: HelpCentreConfig) -> None:
         self.project = project
         self.unchanged = UnchangedPages()
-        self.compiled_templates = _TemplatesCompiledOnce()
+        self.compiled_templates = CompiledTemplates()  # the theme's, compiled once for the whole preview
         self.in_full_up_to = options.preview_in_full_up_to
         self.wanted: set[str] = set(re.split(r"[\s,]+", options.preview_checklists.strip())) - {""}
         self.base = options.preview_base
         self._first_seen: dict[str, tuple] | None = None
-        self.waiting: dict[str, str] = {}
-        """Address (relative to the site root) of a page not rendered → its checklist."""
+        self._site, self._shown = None, frozenset()
+        self.visited: set[str] = set()
+        """Index pages (A–Z, collections) rendered since their first visit: long at a
+        thousand checklists, they wait for a reader like the articles."""
 
     def checklists(self, site) -> frozenset[str] | None:
         """The checklists rendered in full now; None: all of them."""
@@ -483,10 +485,19 @@ class Preview:
         # Saved (or added) since the preview started: being edited.
         self.wanted |= {key for key, signature in signatures.items() if self._first_seen.get(key) != signature}
         shown = frozenset(self.wanted & site.checklists.keys())
-        self.waiting = {url_in(page, lang, site): checklist.id
-                        for checklist in site.checklists.values() if checklist.id not in shown
-                        for page in checklist_pages(checklist, self.comments) for lang in LANGUAGES}
+        self._site, self._shown = site, shown
         return shown
+
+    def waiting(self) -> dict[str, tuple[str, str]]:
+        """Address (relative to the site root) of each page not rendered → what
+        to render: ("checklist", its id) or ("index", the page's stem)."""
+        site, shown = self._site, self._shown
+        found = {url_in(page, lang, site): ("checklist", checklist.id)
+                 for checklist in site.checklists.values() if checklist.id not in shown
+                 for page in checklist_pages(checklist, self.comments) for lang in LANGUAGES}
+        found.update({url_in(page, lang, site): ("index", page.stem)
+                      for page in index_pages(site) if page.stem not in self.visited for lang in LANGUAGES})
+        return found
 
     @property
     def comments(self) -> bool:
@@ -507,30 +518,43 @@ class Preview:
             return set()
         return {Path(path).stem for path in changed if path.endswith(".yml")}
 
-    def without_other_placeholders(self, files, result: Result, lang: str):
-        """A language's build leaves out the other languages' placeholders: nobody
-        renders them, and pairing thousands of files costs the i18n plugin seconds."""
+    def placeholders(self, files, result: Result, config):
+        """The other checklists' articles in this language's build, without their
+        text: MkDocs knows a file without reading it (nobody renders them, and
+        writing thousands of empty files would cost seconds). The other languages'
+        are left out: pairing thousands of files costs the i18n plugin seconds."""
         if result.only is None:
             return files
-        others = {checklist_path(checklist).source(other) for checklist in result.site.checklists.values()
-                  if checklist.id not in result.only for other in LANGUAGES if other != lang}
-        for file in [file for file in files if file.src_uri in others]:
+        lang = current_language(config)
+        others = [checklist_path(checklist) for checklist in result.site.checklists.values() if checklist.id not in result.only]
+        elsewhere = {page.source(other) for page in others for other in LANGUAGES if other != lang}
+        for file in [file for file in files if file.src_uri in elsewhere]:
             files.remove(file)
+        for page in others:
+            if files.get_file_from_path(page.source(lang)) is None:
+                files.append(File(page.source(lang), config.docs_dir, config.site_dir, config.use_directory_urls))
         return files
 
-    def skip_pages_not_shown(self, files, result: Result, lang: str) -> None:
-        """The other checklists' articles (placeholders) keep their place in the
-        navigation, titled as their front matter would title them, unrendered."""
+    def skip_pages_not_shown(self, files, result: Result, config) -> None:
+        """The other checklists' articles (placeholders) and the index pages not
+        visited yet keep their place in the navigation, titled as their front
+        matter titles them, unrendered."""
         if result.only is None:
             return
+        lang = current_language(config)
         titles = {checklist_path(checklist).stem: escape(plain(checklist.title, lang))
                   for checklist in result.site.checklists.values() if checklist.id not in result.only}
+        indexes = {page.stem for page in index_pages(result.site)} - self.visited
         for file in files.documentation_pages():
-            title = titles.get(file.src_uri.rsplit(".", 2)[0])
-            if title is not None:
+            stem = file.src_uri.rsplit(".", 2)[0]
+            if stem in titles:
                 file.inclusion = type(file.inclusion).EXCLUDED
                 if file.page is not None:  # as escape_meta leaves a read page's title
-                    file.page.markdown, file.page.meta = "", {"title": title}
+                    file.page.markdown, file.page.meta = "", {"title": titles[stem]}
+            elif stem in indexes and file.page is not None:
+                file.inclusion = type(file.inclusion).EXCLUDED
+                file.page.read_source(config)  # its front matter: title and description, not its Markdown
+                escape_meta(file.page)
 
     def render_on_first_visit(self, server) -> None:
         """A request for a page not rendered yet adds its checklist and waits for the rebuild."""
@@ -544,10 +568,13 @@ class Preview:
             path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "ignore")
             address = path[len(mount):] if path.startswith(mount) else path.lstrip("/")
             address = address[: -len("index.html")] if address.endswith("/index.html") else address
-            checklist = self.waiting.get(address if address.endswith("/") else address + "/")
-            if checklist is None:
+            if self._site is None:
                 return None
-            self.wanted.add(checklist)
+            found = self.waiting().get(address if address.endswith("/") else address + "/")
+            if found is None:
+                return None
+            kind, key = found
+            (self.wanted if kind == "checklist" else self.visited).add(key)
             before = server._visible_epoch
             request_rebuild(server)
             with server._epoch_cond:
@@ -617,20 +644,6 @@ class UnchangedPages:
 
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-class _TemplatesCompiledOnce(jinja2.BytecodeCache):
-    """The theme's templates compiled once for the whole preview (Jinja checks each source's checksum)."""
-
-    def __init__(self) -> None:
-        self._compiled: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket) -> None:
-        if bucket.key in self._compiled:
-            bucket.bytecode_from_string(self._compiled[bucket.key])
-
-    def dump_bytecode(self, bucket) -> None:
-        self._compiled[bucket.key] = bucket.bytecode_to_string()
 
 
 def _file_signature(path: Path) -> tuple:

@@ -149,13 +149,18 @@ def nav_sections(site: model.Site, lang: str) -> list[dict[str, list[str]]]:
     ] + [AZ_PATH.markdown]
 
 
+def index_pages(site: model.Site) -> list[PagePath]:
+    """The pages that list articles: the A–Z index and each collection's page."""
+    return [AZ_PATH, *(collection_path(collection) for collection in site.collections())]
+
+
 def preview_pages(site: model.Site, only: Set[str], comments: bool) -> set[str]:
     """The page stems the engine needs when only the checklists ``only`` are
     rendered: all of theirs; the A–Z and collection pages; and every article,
     which the navigation lists and other pages link to (a navigation section
     is written differently when it has fewer entries). The guided step and
     comment pages of the other checklists are linked from their own only."""
-    present = {AZ_PATH.stem} | {collection_path(collection).stem for collection in site.collections()}
+    present = {page.stem for page in index_pages(site)}
     present.update(checklist_path(checklist).stem for checklist in site.checklists.values())
     for key in only:
         if key in site.checklists:

@@ -134,9 +134,9 @@ def generate(project: Project, cache: Cache | None = None, only: Set[str] | None
     edited, removed or added by hand, the pages are rendered and written again.
 
     ``only`` (checklist ids): the pages of the other checklists are not
-    rendered; their files exist, empty if they did not before (the preview
-    renders what is being edited); ``languages``: the pages in other
-    languages are not rendered either (another process renders them).
+    rendered (the preview renders what is being edited; see
+    ``Renderer.pages``); ``languages``: the pages in other languages are not
+    rendered either (another process renders them).
     """
     result = render(project, cache)
     if result.site is None:
@@ -165,4 +165,4 @@ def _as_written(docs: Path, written: dict[str, tuple[int, int]]) -> bool:
     if not written or any(_signature(docs / relative) != signature for relative, signature in written.items()):
         return False
     # Nothing else may have appeared in the generated folder either.
-    return sum(1 for _ in (docs / GENERATED_DIR).rglob("*.md")) == len(written)
+    return sum(1 for _ in (docs / GENERATED_DIR).rglob("*.md")) == sum(1 for signature in written.values() if signature)

@@ -34,6 +34,7 @@ import yaml
 
 from . import LANGUAGES, format as fmt, model, safety, typography, wording
 from .problems import Problems
+from .write import ELSEWHERE
 from .source import read_source
 from .grammar import CHECKLIST_LINK, CHECKLIST_LINK_TARGET, SAME_PAGE_LINK
 from .paths import AZ_PATH, PagePath, checklist_path, collection_path, comment_path, preview_pages, relative, step_path
@@ -73,6 +74,23 @@ def load_strings(templates_dir: Path, problems: Problems, root: Path | None = No
     return strings if len(problems.errors) == before else None
 
 
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates for the process's lifetime (Jinja checks each source's checksum)."""
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self._compiled:
+            bucket.bytecode_from_string(self._compiled[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self._compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = CompiledTemplates()
+
+
 class Renderer:
     """Turns a :class:`~.model.Site` into Markdown pages for every language."""
 
@@ -91,6 +109,7 @@ class Renderer:
             keep_trailing_newline=True,
             autoescape=False,  # output is Markdown; editors' text goes through the `text` filter
             auto_reload=False,  # a Renderer lives for one fingerprint of the templates folder
+            bytecode_cache=_COMPILED,  # the next Renderer (the next save, in the preview) compiles nothing
         )
         self.env.filters.update(
             text=self._text_filter,
@@ -241,10 +260,10 @@ class Renderer:
         """Every generated page: source path under ``docs/`` → Markdown.
 
         Pages nobody reads yet are listed with None instead of their text:
-        their files must exist (the engine places them in the navigation,
-        pairs them with their twins and resolves links to them). With
-        ``languages``, those in other languages (another process renders
-        them). With ``only`` (checklist ids: the preview renders what is being
+        the engine knows them (it places them in the navigation, pairs them
+        with their twins and resolves links to them) but does not read them.
+        With ``languages``, those in other languages are :data:`~.write.ELSEWHERE`
+        (another process renders them). With ``only`` (checklist ids: the preview renders what is being
         edited), the other checklists' articles are placeholders (the
         navigation lists them, pages link to them) and their guided step and
         comment pages are left out (only their own checklist links to them)."""
@@ -254,7 +273,12 @@ class Renderer:
             if present is not None and path.stem not in present:
                 return  # nothing links to it, and the navigation does not list it
             for lang in LANGUAGES:
-                out[path.source(lang)] = make(*args, lang) if full and (languages is None or lang in languages) else None
+                if not full:
+                    out[path.source(lang)] = None
+                elif languages is None or lang in languages:
+                    out[path.source(lang)] = make(*args, lang)
+                else:
+                    out[path.source(lang)] = ELSEWHERE
 
         out: dict[str, str | None] = {}
         page(AZ_PATH, True, self.az_page)
@@ -272,7 +296,13 @@ class Renderer:
 
 def plain(value: model.Text, lang: str) -> str:
     """A text as a page's front matter holds it (its title, its description): typeset, no markup."""
-    return typography.apply(value[lang], lang)
+    return _typeset_front_matter(value[lang], lang)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _typeset_front_matter(text: str, lang: str) -> str:
+    # Cached: the preview titles every article on every save.
+    return typography.apply(text, lang)
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -321,6 +351,7 @@ def _typeset(markdown: str, lang: str) -> str:
     return typography.keep_phone_numbers_whole(typography.apply(markdown, lang))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def sort_key(title: str) -> tuple[str, str]:
     """How an index sorts titles: letters without their accents (é with e, as
     French dictionaries do), ligatures spelled out, case and punctuation

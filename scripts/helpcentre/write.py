@@ -9,8 +9,10 @@ Two rules keep editors' work and ``mkdocs serve`` safe:
   under ``docs/`` are never touched.
 
 A page given as None is one whose text nobody reads yet (the preview renders
-only what is being edited): its file is made, empty, if it does not exist,
-and otherwise left as it is.
+only what is being edited, the engine knows the page without its file): its
+file, if there is one, is left as it is. A page given as :data:`ELSEWHERE` is
+written by another process (the build's other language): its file is made,
+empty, if it does not exist yet, so that the engine finds it now.
 """
 
 from __future__ import annotations
@@ -25,6 +27,10 @@ MARKER_TEXT = (
 )
 
 
+ELSEWHERE = "\x00written by another process"
+"""A page's text, for :func:`write_pages`: another process writes it (a NUL never starts a page)."""
+
+
 class NotOurFolder(Exception):
     """The output folder exists, has files, and was not made by the generator."""
 
@@ -34,8 +40,6 @@ class WriteReport:
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
-    placeholders: list[str] = field(default_factory=list)
-    """Pages given as None that had no file yet: made empty."""
 
 
 def write_pages(docs_dir: Path, folder: str, pages: dict[str, str | None]) -> WriteReport:
@@ -60,10 +64,11 @@ def write_pages(docs_dir: Path, folder: str, pages: dict[str, str | None]) -> Wr
             raise ValueError(f"refusing to write {relative} outside docs/{folder}/")
         target = docs_dir / relative
         if content is None:
+            continue
+        if content is ELSEWHERE:
             if not target.exists():
                 target.parent.mkdir(parents=True, exist_ok=True)
-                target.touch()
-                report.placeholders.append(relative)
+                target.touch()  # never truncates: the other process may have written it since
             continue
         data = content.encode("utf-8")
         try:
