@@ -15,13 +15,16 @@ FEEDBACK_PORT ?= 8001
 FEEDBACK_DB   ?= sqlite:///var/feedback.sqlite3
 
 BASE ?= origin/main
+# make serve on a large help centre: checklists rendered in full from the start
+# (besides those changed since BASE, saved, or opened).
+PREVIEW ?=
 
 .PHONY: help serve build validate schema test lock clean feedback feedback-report check-links check-parity lint bench
 
 help:
-	@echo "make serve     build and preview on http://$(HOST):$(PORT) (live reload)"
+	@echo "make serve     build and preview on http://$(HOST):$(PORT) (live reload; PREVIEW=\"id id\", BASE=)"
 	@echo "make test      run the whole test suite"
-	@echo "make build     strict build of both languages into site/"
+	@echo "make build     strict build of both languages into site/, one process per language"
 	@echo "make validate  check every file in checklists/"
 	@echo "make schema    regenerate schema/*.schema.json from the format"
 	@echo "make lock      re-pin requirements.txt from requirements.in"
@@ -42,7 +45,7 @@ $(READY): requirements.txt pyproject.toml
 
 serve: $(READY)
 	@$(BIN)/python scripts/port_free.py $(HOST) $(PORT)
-	PREVIEW_BASE=$(BASE) $(BIN)/mkdocs serve --strict --livereload --dev-addr $(HOST):$(PORT)
+	PREVIEW_BASE="$(BASE)" PREVIEW="$(PREVIEW)" $(BIN)/mkdocs serve --strict --livereload --dev-addr $(HOST):$(PORT)
 
 # ENGINE=properdocs builds with ProperDocs, the maintained fork of MkDocs 1.x
 # (Material reaches end of life in 2027; MkDocs 2 drops plugins).

@@ -222,3 +222,29 @@ def test_a_large_help_centre_previews_what_is_edited_and_each_page_is_the_built_
         assert server.count("Detected file changes") == rebuilds, "pages shown before were rendered again"
     finally:
         server.stop()
+
+
+def test_the_checklists_named_or_changed_since_base_are_rendered_from_the_start(tmp_path):
+    """PREVIEW="id" and the checklists changed since BASE (git) need no first visit."""
+    project = copy_project(tmp_path / "project", checklists=FIXTURE)
+    preview_everything_from(project, 0)
+    from helpcentre.paths import checklist_path, url_in
+    from helpcentre.pipeline import render
+    from mkdocs_helpcentre import read_project
+
+    site = render(read_project(project)).site
+    named, changed = (site.checklists[key] for key in sorted(site.checklists)[:2])
+    git = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org"]
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "base"]):
+        subprocess.run(git + args, cwd=project, check=True, capture_output=True)
+    source = project / changed.path
+    source.write_text(source.read_text(encoding="utf-8") + "\n# changed on the branch\n", encoding="utf-8")
+    server = Server(project, PREVIEW=named.id, PREVIEW_BASE="main")
+    try:
+        server.wait_for("Serving on")
+        for checklist in (named, changed):
+            for lang in ("en", "fr"):
+                assert "</html>" in server.get(url_in(checklist_path(checklist), lang, site))
+        assert server.count("Detected file changes") == 0, "a page had to wait for its first visit"
+    finally:
+        server.stop()
