@@ -60,57 +60,7 @@ def validate_once(project: str) -> None:
     assert site is not None
 
 
-def rebuild(project: str, site_dir: str, runs: str, checklist_file: str) -> None:
-    """What ``mkdocs serve`` does after one YAML file changes, in one long-lived process."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
-    from helpcentre.pipeline import generate
-
-    from . import synthetic
-    from .project import core_project
-
-    root = Path(project).resolve()
-    os.chdir(root)
-
-    def config():
-        return load_config(config_file=str(root / "mkdocs.yml"), strict=True, site_dir=site_dir)
-
-    build(config())  # the first build of `make serve`
-    target = Path(checklist_file)
-    original = target.read_text(encoding="utf-8")
-    times = target.stat()
-    generate_s, total_s, written, removed = [], [], [], []
-    try:
-        for run in range(int(runs)):
-            target.write_text(synthetic.reword_steps(original, run + 1), encoding="utf-8")
-            start = time.perf_counter()
-            result = generate(core_project(root))
-            middle = time.perf_counter()
-            if result.report is None:
-                raise SystemExit("the edited checklist does not validate:\n" + str(result.problems))
-            # Read the report now: generate() keeps its Result in a cache and the edge's
-            # generate() during the build below replaces that Result's report.
-            report = result.report
-            build(config())
-            end = time.perf_counter()
-            generate_s.append(middle - start)
-            total_s.append(end - start)
-            written.append(len(report.written))
-            removed.append(len(report.removed))
-            if run == 0:
-                first_written = sorted(report.written)
-    finally:
-        # The checklist as it was, modification time included: the site built before is
-        # then not older than its inputs (the link checker refuses to check a stale site).
-        target.write_text(original, encoding="utf-8")
-        os.utime(target, ns=(times.st_atime_ns, times.st_mtime_ns))
-        generate(core_project(root))  # docs/help/ as the unedited checklists make it
-    print(json.dumps({"generate": generate_s, "total": total_s, "written": written, "removed": removed,
-                      "written_files": first_written}))
-
-
-CHILDREN = {"validate": validate, "validate-once": validate_once, "rebuild": rebuild}
+CHILDREN = {"validate": validate, "validate-once": validate_once}
 
 if __name__ == "__main__":
     CHILDREN[sys.argv[1]](*sys.argv[2:])

@@ -24,25 +24,21 @@ median of ``BENCH_RUNS`` runs, every run a fresh process where it matters:
    ordinary files in a project with the same theme, plugins, Markdown
    extensions and an equivalent explicit nav per language, no hook and no
    ``custom_dir``; runs interleaved (ours, plain, ours, plain…);
-3. ``rebuild_one_s`` / ``files_rewritten_one`` (one run): in one long-lived
-   process after a first build: reword every step of one checklist,
-   ``helpcentre.pipeline.generate`` (its WriteReport counts the files written),
-   then a full build (the edge's generate finds its cache);
-4. link checking of the built site with K injected faults (missing page,
+3. link checking of the built site with K injected faults (missing page,
    missing anchor on another page, missing anchor on the same page, a French
    page linking to an English one), truth from an independent oracle
    (``html.parser`` + ``urljoin``): ``python -m helpcentre.links`` against
    lychee, html-proofer (Debian, installed with apt-get when missing) and
    linkchecker (PyPI, in a throwaway venv under ``var/``) (:mod:`bench.checkers`);
-5. the feedback service under 16 clients on loopback (:func:`bench.loadtest.run_load`), and its
+4. the feedback service under 16 clients on loopback (:func:`bench.loadtest.run_load`), and its
    search (``GET /search``) under 16 clients with words of the built indexes in both languages
    (:func:`bench.loadtest.run_search_load`): queries per second, p99, and per language the bytes
    of the site's ``search_index.json`` and of the service's FTS5 database built from it;
-6. what our templates add to a checklist page: CSS bytes and JS bytes (must be 0; :mod:`bench.weight`);
-7. ``make serve`` from nothing (:mod:`bench.preview`): ``preview_first_s`` (start → home page
+5. what our templates add to a checklist page: CSS bytes and JS bytes (must be 0; :mod:`bench.weight`);
+6. ``make serve`` from nothing (:mod:`bench.preview`): ``preview_first_s`` (start → home page
    served), ``preview_edit_s`` (a save of one checklist's body → its page shows it, median of 5),
    also the first visit of an article and a title edit;
-8. ``engine_properdocs_identical``: the same project built with ProperDocs, every file compared
+7. ``engine_properdocs_identical``: the same project built with ProperDocs, every file compared
    with our build's (the generator tag and sitemap.xml.gz's time aside).
 
 Writes one JSON object and prints a Markdown table.
@@ -247,19 +243,14 @@ def benchmark() -> dict:
             log(f"plain build {run + 1}/{runs}: {elapsed:.1f} s ({cpu:.1f} s CPU), {rss:.0f} MiB")
         pages = sum(1 for _ in site.rglob("*.html"))
 
-        # 3. one edited checklist, a whole build again in the same process
         edited = project / "checklists" / f"{synthetic.checklist_id(max(1, n // 2))}.yml"
-        # (once: the preview, measured below, is what `make serve` does now; this is the full build's own cache)
-        _, _, rebuild = child("rebuild", str(project), str(work / "serve-site"), "1", str(edited), project=project)
-        log(f"rebuild after one edit: {median(rebuild['total']):.1f} s (generate {median(rebuild['generate']):.2f} s), "
-            f"{rebuild['written']} files written")
 
-        # 6. page weight (before faults are injected)
+        # 5. page weight (before faults are injected)
         sample = synthetic.article_address(max(1, n // 2), n) + "index.html"
         weight = page_weight(site, plain / "site", sample,
                              [project / "docs" / f"{sample[: -len('/index.html')]}.en.md"])
 
-        # 8. the engine exit: ProperDocs builds the same site
+        # 7. the engine exit: ProperDocs builds the same site
         properdocs_site = work / "properdocs-site"
         elapsed, _, code, _, err, _ = run_child([str(BIN / "properdocs"), "build", "--strict", "--site-dir", str(properdocs_site)],
                                                 project, env_for(project))
@@ -267,7 +258,7 @@ def benchmark() -> dict:
         log(f"properdocs build {elapsed:.1f} s: " + (f"failed: {err[-300:]}" if code != 0 else f"{len(differing)} files differ"))
         shutil.rmtree(properdocs_site, ignore_errors=True)
 
-        # 4. link checking with injected faults
+        # 3. link checking with injected faults
         checked = work / "checked-site"
         shutil.copytree(site, checked)
         faults = inject_faults(checked, faults_k)
@@ -291,13 +282,13 @@ def benchmark() -> dict:
             peers[name] = measure_checker(name, PEERS[name], project, site, checked, faults, extra_truth,
                                           1 if quick else runs, peer_timeout)
 
-        # 5. the feedback service
+        # 4. the feedback service
         fb = feedback(project, site, work, load_s, runs)
         log(f"feedback {fb['rps']} answers/s, p99 {fb['p99_ms']} ms, lost {fb['lost']}")
         log(f"search {fb['search']['qps']} queries/s, p99 {fb['search']['p99_ms']} ms; indexes "
             + ", ".join(f"{lang} {i['json']:,} B JSON → {i['fts']:,} B FTS5" for lang, i in fb["search"]["index"].items()))
 
-        # 7. the preview, from nothing (last: it rewrites docs/help/ as the preview has it)
+        # 6. the preview, from nothing (last: it rewrites docs/help/ as the preview has it)
         log("make serve from nothing: first page, first visit of an article, edits")
         preview = measure_preview(project, edited, synthetic.article_address(max(1, n // 2), n), synthetic.EDITABLE_SENTENCE)
         log(f"preview: first page {preview['first_s']} s, edit {preview['edit_s']} s (title {preview['edit_title_s']} s)")
@@ -306,8 +297,6 @@ def benchmark() -> dict:
             "run": {"n": n, "quick": quick, "runs": runs, "html_pages": pages, "faults_injected": len(faults),
                     "faults_by_kind": dict(Counter(f["kind"] for f in faults)),
                     "pages_per_checklist": synthetic.pages_per_checklist(feedback=True),
-                    "pages_touched_by_edit": 2 * (1 + synthetic.STEPS_PER_CHECKLIST),
-                    "rebuild_generate_s": round(median(rebuild["generate"]), 3),
                     "build_cpu_s": round(median(build_cpu), 2), "plain_build_cpu_s": round(median(plain_cpu), 2),
                     "build_cpu_ratio": round(median(build_cpu) / median(plain_cpu), 3),
                     "linkcheck": ours,
@@ -318,13 +307,11 @@ def benchmark() -> dict:
             "build_s": round(median(build_times), 2),
             "plain_build_s": round(median(plain_times), 2),
             "build_ratio": round(median(build_times) / median(plain_times), 3),
-            "rebuild_one_s": round(median(rebuild["total"]), 2),
             "preview_first_s": preview["first_s"],
             "preview_edit_s": preview["edit_s"],
             "preview": preview,
             "engine_properdocs_identical": differing == [] if differing is not None else False,
             "engine_properdocs_differing": differing[:20] if differing else differing,
-            "files_rewritten_one": int(median(rebuild["written"])),
             "linkcheck_s": ours["time_s"],
             "linkcheck_recall": ours["recall"],
             "linkcheck_false_positives": ours["false_positives"],
@@ -362,8 +349,7 @@ def table(r: dict) -> str:
     rows = [
         ("validate (load_site)", f(r["validate_s"], " s"), f"YAML floor (CSafeLoader) {f(r['yaml_floor_s'], ' s')}", f"{r['validate_ratio']}×", "≤ 1.5×"),
         ("strict build", f(r["build_s"], " s"), f"plain MkDocs + Material + i18n {f(r['plain_build_s'], ' s')}", f"{r['build_ratio']}×", "≤ 0.6×"),
-        ("  same, CPU time", f(r["run"]["build_cpu_s"], " s"), f"plain {f(r['run']['plain_build_cpu_s'], ' s')}", f"{r['run']['build_cpu_ratio']}×", "(steadier on a shared machine)"),
-        ("rebuild after one edit (full build)", f(r["rebuild_one_s"], " s"), f"{r['files_rewritten_one']} files rewritten", "", f"= {r['run']['pages_touched_by_edit']} pages that changed"),
+        ("  same, CPU time", f(r["run"]["build_cpu_s"], " s"), f"plain {f(r['run']['plain_build_cpu_s'], ' s')}", f"{r['run']['build_cpu_ratio']}×", "(both processes; steadier on a shared machine)"),
         ("make serve: start → first page", f(r["preview_first_s"], " s"), "from nothing (no docs/help/)", "", "≤ 15 s"),
         ("make serve: save → page shows it", f(r["preview_edit_s"], " s"),
          f"median of 5 body edits; first visit of an article {r['preview']['open_s']} s, a title edit {r['preview']['edit_title_s']} s", "", "≤ 2 s"),
