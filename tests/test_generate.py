@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from helpcentre.write import MARKER, NotOurFolder, write_pages
+from helpcentre.write import ELSEWHERE, MARKER, NotOurFolder, write_pages
 
 
 def test_writes_then_leaves_unchanged_pages_alone(tmp_path):
@@ -17,6 +17,46 @@ def test_writes_then_leaves_unchanged_pages_alone(tmp_path):
     assert mtimes == {p: (tmp_path / p).stat().st_mtime_ns for p in pages}
     third = write_pages(tmp_path, "help", {**pages, "help/a.fr.md": "A fr v2"})
     assert third.written == ["help/a.fr.md"]
+
+
+def test_a_page_nobody_reads_is_left_as_it_is_and_another_process_s_is_made_if_missing(tmp_path):
+    write_pages(tmp_path, "help", {"help/a.en.md": "A"})
+    write_pages(tmp_path, "help", {"help/a.en.md": None, "help/b.en.md": None, "help/c.en.md": ELSEWHERE})
+    assert (tmp_path / "help/a.en.md").read_text() == "A"  # neither rewritten nor removed
+    assert not (tmp_path / "help/b.en.md").exists()  # the engine knows it without a file
+    assert (tmp_path / "help/c.en.md").read_text() == ""  # there for the engine to find now
+    (tmp_path / "help/c.en.md").write_text("C, as the other process wrote it")
+    write_pages(tmp_path, "help", {"help/c.en.md": ELSEWHERE})
+    assert (tmp_path / "help/c.en.md").read_text() == "C, as the other process wrote it"
+
+
+def test_the_preview_writes_the_pages_of_what_is_edited_and_again_only_what_changed(tmp_path):
+    from conftest import copy_project
+    from helpcentre.paths import checklist_pages, index_pages
+    from helpcentre.pipeline import Project, generate
+
+    fixture = Path(__file__).parent / "golden" / "every-feature" / "checklists"
+    project = Project(copy_project(tmp_path / "project", checklists=fixture))
+    cache: dict = {}
+    site = generate(project, cache).site  # a full build's pages first
+    shown, other = (site.checklists[key] for key in sorted(site.checklists)[:2])
+    docs = project.root / "docs"
+    full_other = {page.stem: (docs / page.source("en")).read_bytes() for page in checklist_pages(other, False)}
+    report = generate(project, cache, only={shown.id}).report
+    assert not report.written  # nothing changed in what it renders
+    article, *steps = checklist_pages(other, False)
+    assert (docs / article.source("en")).read_bytes() == full_other[article.stem]  # left as it was
+    assert steps and not any((docs / step.source("en")).exists() for step in steps)  # not needed by the preview
+    for page in [*checklist_pages(shown, False), *index_pages(site)]:
+        assert (docs / page.source("fr")).stat().st_size > 0
+    source = project.root / shown.path
+    text = source.read_text(encoding="utf-8")
+    written_as_is = [step for step in shown.steps if step.text.en in text]
+    assert written_as_is, "no step of the fixture checklist keeps its English text on one line"
+    step = written_as_is[0]
+    source.write_text(text.replace(step.text.en, step.text.en + " Reworded.", 1), encoding="utf-8")
+    report = generate(project, cache, only={shown.id}).report
+    assert report.written and all(page.startswith(f"help/{shown.collection.id}/{shown.id}") for page in report.written)
 
 
 def test_removes_pages_of_deleted_checklists(tmp_path):
