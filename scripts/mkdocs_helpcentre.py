@@ -55,6 +55,7 @@ from helpcentre.paths import (AZ_PATH, GENERATED_DIR, addresses, checklist_pages
                              url_in)
 from helpcentre.pipeline import Project, Result, generate, render
 from helpcentre.render import CompiledTemplates, plain
+from helpcentre.validate import file_signature
 from helpcentre.write import NotOurFolder
 
 
@@ -475,7 +476,7 @@ class Preview:
         """The checklists rendered in full now; None: all of them."""
         if len(site.checklists) <= self.in_full_up_to:
             return None
-        signatures = {checklist.id: _file_signature(self.project.root / checklist.path) for checklist in site.checklists.values()}
+        signatures = {checklist.id: file_signature(self.project.root / checklist.path) for checklist in site.checklists.values()}
         if self._first_seen is None:
             self._first_seen = signatures
             self.wanted |= self._changed_since_base()
@@ -609,7 +610,7 @@ class UnchangedPages:
         self._written_back.clear()
         for file in files.documentation_pages():
             added = _digest(added_now(file)) if file.abs_src_path in self._added else None
-            inputs = (_file_signature(Path(file.abs_src_path)), surroundings, added)
+            inputs = (file_signature(Path(file.abs_src_path)), surroundings, added)
             self._inputs[file.abs_src_path] = inputs
             known = self._pages.get(file.abs_src_path)
             if known is not None and known[0] == inputs and file.page is not None:
@@ -644,14 +645,6 @@ class UnchangedPages:
 
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _file_signature(path: Path) -> tuple:
-    try:
-        stat = path.stat()
-    except OSError:
-        return ()
-    return stat.st_size, stat.st_mtime_ns, stat.st_ino
 
 
 def request_rebuild(server) -> None:

@@ -103,7 +103,8 @@ def check_files_in_parallel(root: Path, files: list[Path], memo: FileMemo, worke
             os.waitpid(pid, 0)
 
 
-def _signature(file: Path) -> tuple[int, int, int] | None:
+def file_signature(file: Path) -> tuple[int, int, int] | None:
+    """What changes when a file is saved or replaced: size, modification time, inode (None: unreadable)."""
     try:
         stat = file.stat()
     except OSError:
@@ -111,8 +112,8 @@ def _signature(file: Path) -> tuple[int, int, int] | None:
     return stat.st_size, stat.st_mtime_ns, stat.st_ino
 
 
-def _checked_file(root: Path, file: Path, memo: FileMemo) -> tuple[model.Checklist | None, Problems]:
-    signature = _signature(file)
+def _checked_file(root: Path, file: Path, memo: FileMemo, signature=None) -> tuple[model.Checklist | None, Problems]:
+    signature = file_signature(file) if signature is None else signature
     known = memo.get(file)
     if signature is not None and known is not None and known[0] == signature:
         return known[1], known[2]
@@ -136,11 +137,12 @@ def _load_site(root: Path, checklists_dir: str, memo: FileMemo, workers: int) ->
     files = checklist_files(directory)
     for gone in memo.keys() - set(files):
         del memo[gone]
-    unchecked = [file for file in files if file not in memo or memo[file][0] != _signature(file)]
+    signatures = {file: file_signature(file) for file in files}  # each file stat-ed once per check
+    unchecked = [file for file in files if file not in memo or memo[file][0] != signatures[file]]
     if workers > 1 and len(unchecked) >= PARALLEL_FROM and hasattr(os, "fork"):
         check_files_in_parallel(root, unchecked, memo, workers)
     for file in files:
-        checklist, own = _checked_file(root, file, memo)
+        checklist, own = _checked_file(root, file, memo, signatures[file])
         problems.include(own)
         if checklist is not None:
             checklists[checklist.id] = checklist
