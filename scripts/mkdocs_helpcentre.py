@@ -40,13 +40,16 @@ import shutil
 import signal
 import sys
 import tempfile
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
 from mkdocs.config import base, config_options
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File
 
 from helpcentre import LANGUAGES
@@ -57,6 +60,8 @@ from helpcentre.pipeline import Project, Result, generate, render
 from helpcentre.render import CompiledTemplates, plain
 from helpcentre.validate import file_signature
 from helpcentre.write import NotOurFolder
+
+log = get_plugin_logger(__name__)
 
 
 class HelpCentreConfig(base.Config):
@@ -155,6 +160,8 @@ class HelpCentrePlugin(BasePlugin[HelpCentreConfig]):
         """The checklists whose pages this build renders (None: every one; see Preview)."""
         self.problems = None
         """While previewing: the problems of the content as last saved, when it has errors."""
+        self.text_saves: TextOnlySaves | None = None
+        """While previewing: renders again only the pages a save changed, when that is all it changed."""
 
     # -- events, each one job -------------------------------------------------
     def on_startup(self, command, dirty):
@@ -164,6 +171,9 @@ class HelpCentrePlugin(BasePlugin[HelpCentreConfig]):
     def on_config(self, config):
         if self.previewing and self.preview is None:
             self.preview = Preview(project_of(config, self.config), self.config)
+            self.text_saves = TextOnlySaves(self)
+        if self.text_saves is not None and not getattr(config.plugins.get("i18n"), "building", False):
+            self.text_saves.build_starts(config)  # a whole build (its first language)
         self.result = self._run(config, write=False)
         if self.result is not None:
             give_each_language_its_nav(config, self.result.site)
@@ -186,15 +196,15 @@ class HelpCentrePlugin(BasePlugin[HelpCentreConfig]):
         self.languages.skip_pages_of_others(files, current_language(config))
         if self.preview is not None and self.result is not None:
             self.preview.skip_pages_not_shown(files, self.result, config)
-            lang = current_language(config)
-            self.preview.unchanged.skip_pages_as_rendered(
-                files, self._inputs_of_every_page(config),
-                lambda file: self.result.renderer.home_block(lang, file.src_uri.rsplit(".", 2)[0]))
+            lang, surroundings = current_language(config), self._inputs_of_every_page(config)
+            self.text_saves.language_built(lang, files, nav, surroundings)
+            self.preview.unchanged.skip_pages_as_rendered(files, surroundings, self._added_to(lang))
         return nav
 
     def on_env(self, env, config, files):
         if self.preview is not None:  # every save loads the theme anew: its templates compile once
             env.bytecode_cache = self.preview.compiled_templates
+            self.text_saves.language_built(current_language(config), env=env)
         return env
 
     @event_priority(-50)  # before the i18n plugin pairs the files with their twins
@@ -215,6 +225,7 @@ class HelpCentrePlugin(BasePlugin[HelpCentreConfig]):
         Watcher(server, config, self.config.checklists_dir).start()
         if self.preview is not None:
             self.preview.render_on_first_visit(server)
+            self.text_saves.answer_saves(server)
         return server
 
     def on_page_markdown(self, markdown, page, config, files):
@@ -269,11 +280,15 @@ class HelpCentrePlugin(BasePlugin[HelpCentreConfig]):
         if not getattr(i18n, "building", False):  # the outer build, once every language is built
             split_search_index(Path(config.site_dir))
             self.languages.join(config)
+            if self.text_saves is not None:
+                self.text_saves.build_ended(config)
 
     on_post_build = CombinedEvent(_post_build_each_language, _post_build_whole_site)
 
     def on_build_error(self, error):
         self.languages.abandon()
+        if self.text_saves is not None:
+            self.text_saves.build_failed()
 
     def _inputs_of_every_page(self, config) -> str:
         """What every page of this language's build shows besides its own source:
@@ -288,6 +303,10 @@ class HelpCentrePlugin(BasePlugin[HelpCentreConfig]):
                  Path(config.config_file_path).stat().st_mtime_ns, config.site_url, config.extra.get("hc_support"),
                  self.problems.report() if self.problems is not None else None]
         return _digest(repr(state))
+
+    def _added_to(self, lang: str):
+        """What on_page_markdown adds to a page's Markdown in ``lang`` (the home's collections)."""
+        return lambda file: self.result.renderer.home_block(lang, file.src_uri.rsplit(".", 2)[0])
 
     # -- the core ---------------------------------------------------------------
     def _run(self, config, write: bool) -> Result | None:
@@ -609,9 +628,7 @@ class UnchangedPages:
         self._inputs.clear()
         self._written_back.clear()
         for file in files.documentation_pages():
-            added = _digest(added_now(file)) if file.abs_src_path in self._added else None
-            inputs = (file_signature(Path(file.abs_src_path)), surroundings, added)
-            self._inputs[file.abs_src_path] = inputs
+            inputs = self._inputs[file.abs_src_path] = self._inputs_now(file, surroundings, added_now)
             known = self._pages.get(file.abs_src_path)
             if known is not None and known[0] == inputs and file.page is not None:
                 file.inclusion = type(file.inclusion).EXCLUDED
@@ -620,6 +637,23 @@ class UnchangedPages:
                 file.page.markdown, file.page.meta = "", dict(known[2])
                 if "title" not in known[2]:
                     file.page._title_from_render = known[3]
+
+    def changed(self, files, surroundings: str, added_now) -> list:
+        """Of ``files`` (pages the last build rendered or wrote back), those whose
+        inputs changed since; kept with their new inputs once rendered (:meth:`keep`)."""
+        self._inputs.clear()
+        changed = []
+        for file in files:
+            inputs = self._inputs_now(file, surroundings, added_now)
+            known = self._pages.get(file.abs_src_path)
+            if known is None or known[0] != inputs:
+                self._inputs[file.abs_src_path] = inputs
+                changed.append(file)
+        return changed
+
+    def _inputs_now(self, file, surroundings: str, added_now) -> tuple:
+        added = _digest(added_now(file)) if file.abs_src_path in self._added else None
+        return file_signature(Path(file.abs_src_path)), surroundings, added
 
     def also_depends_on(self, file, added: str) -> None:
         """The page's Markdown gets ``added`` (the home's list of collections), which changes with any title."""
@@ -641,6 +675,245 @@ class UnchangedPages:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(html, encoding="utf-8")
         self._written_back.clear()
+
+
+@dataclass
+class _LanguageBuild:
+    """What a language's last whole build left: enough to render one of its pages again."""
+
+    files: Any = None
+    nav: Any = None
+    env: Any = None
+    surroundings: str = ""
+    """What every page shows besides its own source (HelpCentrePlugin._inputs_of_every_page)."""
+    pages: dict = field(default_factory=dict)
+    """Source → (its file, its inclusion): the pages the build rendered or wrote back as
+    they were (UnchangedPages marks those excluded; rendered again, they are what they were)."""
+
+
+class _WholeBuild(Exception):
+    """The save changed more than pages' text."""
+
+
+class TextOnlySaves:
+    """``mkdocs serve``: a save that changes only pages' text renders those pages again, nothing else.
+
+    MkDocs answers every save with a whole build, and the i18n plugin makes
+    it one per language: the configuration, every file (two thousand at a
+    thousand checklists, paired with their twins), the navigation, sitemap,
+    search index and 404 page, about a second a language before the one page
+    that changed. When a save changes only checklists being previewed (or
+    hand-written pages), and nothing that every page shows besides its own
+    text (the navigation, titles, addresses, theme and problems: the
+    surroundings :class:`UnchangedPages` keys pages by), none of that can
+    change: the core writes the checklist's Markdown pages, and only the
+    pages whose source changed are rendered again, each language's with what
+    its last build left (its configuration as the plugins set it for that
+    language, its files, navigation and theme), through the engine's own
+    page functions and every plugin's page events.
+
+    Anything else makes the whole build, as before: a changed title, a step
+    added or removed, a problem, a --strict warning, a page whose title
+    changed, a file added or removed, the theme, mkdocs.yml, the shared
+    contacts, a page opened for the first time. A page shown is the page a
+    whole build makes (tests/test_serve.py compares byte for byte); the
+    preview's search index stays as the last whole build made it.
+    """
+
+    def __init__(self, plugin: HelpCentrePlugin) -> None:
+        self.plugin = plugin
+        self.config = None
+        """The last whole build's configuration (the plugins' instances with their state)."""
+        self.languages: dict[str, _LanguageBuild] = {}
+        self._building: dict[str, _LanguageBuild] = {}
+        self._inputs: dict[str, tuple] | None = None
+        """The input files as the last whole build read them (None: it failed)."""
+        self._pending: dict[str, tuple] | None = None
+        self._shown = None
+        self._theme: Path | None = None
+        self._rendering = False
+
+    # -- a whole build: what it read and left ------------------------------------
+    def build_starts(self, config) -> None:
+        if not self._rendering:
+            self._theme = Path(config.theme.custom_dir) if config.theme.custom_dir else None
+            self._pending, self._building = self._input_signatures(), {}
+
+    def language_built(self, lang: str, files=None, nav=None, surroundings: str | None = None, env=None) -> None:
+        build = self._building.setdefault(lang, _LanguageBuild())
+        if files is not None:
+            build.files, build.nav, build.surroundings = files, nav, surroundings
+            build.pages = {file.src_uri: (file, file.inclusion) for file in files.documentation_pages(
+                inclusion=lambda inclusion: not inclusion.is_excluded())}
+        if env is not None:
+            build.env = env
+
+    def build_ended(self, config) -> None:
+        preview = self.plugin.preview
+        self.config, self.languages, self._inputs = config, self._building, self._pending
+        self._shown = (self.plugin.only, frozenset(preview.visited))
+
+    def build_failed(self) -> None:
+        self._inputs = None
+
+    # -- a save ---------------------------------------------------------------------
+    def answer_saves(self, server) -> None:
+        """Each rebuild ``mkdocs serve`` asks for renders the saved pages only, when it can."""
+        whole_build = server.builder
+
+        def builder(config=None):
+            if config is None and self.render_saved_pages():
+                return
+            whole_build(config)
+
+        server.builder = builder
+
+    def render_saved_pages(self) -> bool:
+        """Render again the pages a save changed; False: it changed more, a whole build is needed."""
+        started = time.perf_counter()
+        try:
+            inputs = self._input_signatures()
+            self._check_only_text_changed(inputs)
+            rendered = self._render_in_each_language()
+        except _WholeBuild as reason:
+            log.info(f"Building the whole site: {reason}")
+            return False
+        self._inputs = inputs
+        log.info(f"Rendered again {len(rendered)} page(s) whose text changed, in {time.perf_counter() - started:.2f} s"
+                 + (f": {', '.join(rendered[:4])}{' …' if len(rendered) > 4 else ''}" if rendered else ""))
+        return True
+
+    def _check_only_text_changed(self, inputs: dict[str, tuple]) -> None:
+        """Every changed input is a checklist or a hand-written Markdown page, none added or removed."""
+        result = self.plugin.result
+        if self._inputs is None or self.config is None or result is None or result.site is None:
+            raise _WholeBuild("the last whole build failed")
+        if self.plugin.problems is not None:
+            raise _WholeBuild("the content had problems")
+        checklists = {Path(checklist.path).as_posix() for checklist in result.site.checklists.values()}
+        docs = Path(self.plugin.preview.project.docs_dir).as_posix() + "/"
+        for path in inputs.keys() | self._inputs.keys():
+            if inputs.get(path) == self._inputs.get(path):
+                continue
+            if path not in inputs or path not in self._inputs:
+                raise _WholeBuild(f"{path} was added or removed")
+            if path not in checklists and not (path.startswith(docs) and path.endswith(".md")):
+                raise _WholeBuild(f"{path} changed")
+
+    def _render_in_each_language(self) -> list[str]:
+        engine = _engine_of(self.config)
+        warnings = engine.utils.CountHandler()
+        warnings.setLevel(logging.WARNING)
+        logger = logging.getLogger(engine.__name__)
+        logger.addHandler(warnings)
+        self._rendering = True
+        quiet = _Quiet("mkdocs.plugins.mkdocs_static_i18n")  # "Building 'fr' documentation": it is not
+        try:
+            rendered = []
+            for number, lang in enumerate(self.languages):  # as the whole build made them: the default language first
+                rendered += self._render(engine, lang, first=number == 0)
+        except _WholeBuild:
+            raise
+        except Exception as error:  # the whole build will say it, as it always has
+            raise _WholeBuild(f"rendering the saved pages alone failed ({error})") from None
+        finally:
+            self._rendering = False
+            quiet.end()
+            logger.removeHandler(warnings)
+        if warnings.get_counts():  # the whole build fails as --strict says, with the same messages
+            raise _WholeBuild("a warning in --strict")
+        if self.plugin.result.renderer.feedback_endpoint:
+            write_manifest(Path(self.config.site_dir), self.plugin.result)
+        return rendered
+
+    def _render(self, engine, lang: str, first: bool) -> list[str]:
+        """The pages of ``lang`` whose source changed, rendered in that language's configuration."""
+        plugin, build = self.plugin, self.languages[lang]
+        i18n = self.config.plugins.get("i18n")
+        if i18n is not None:
+            i18n.current_language = lang
+        config = self.config = self.config.plugins.on_config(self.config)
+        if plugin.problems is not None or plugin.result is None:
+            raise _WholeBuild("the content has problems")
+        if self._shown != (plugin.only, frozenset(plugin.preview.visited)):
+            raise _WholeBuild("a page not rendered before is shown now")
+        if first:
+            self._write_markdown(config)
+        surroundings = plugin._inputs_of_every_page(config)
+        if surroundings != build.surroundings:
+            raise _WholeBuild("the navigation, a title or an address changed")
+        files = plugin.preview.unchanged.changed([file for file, _ in build.pages.values()], surroundings,
+                                                 plugin._added_to(lang))
+        for file in files:
+            file.inclusion = build.pages[file.src_uri][1]  # UnchangedPages may have excluded it
+            page = file.page
+            title = page.title if page is not None and file.inclusion.is_in_nav() else None
+            if page is None:
+                page = engine.structure.pages.Page(None, file, config)
+            engine.commands.build._populate_page(page, config, build.files)
+            if title is not None and page.title != title:
+                raise _WholeBuild(f"the title of {file.src_uri} changed")  # the navigation shows it
+        shown = build.files.documentation_pages(inclusion=engine.structure.files.InclusionLevel.is_in_serve)
+        for file in files:
+            engine.commands.build._build_page(file.page, config, shown, build.nav, build.env,
+                                              excluded=file.inclusion.is_excluded())
+        for file in files:
+            file.page.validate_anchor_links(files=build.files, log_level=config.validation.links.anchors)
+        return [file.page.url or "/" for file in files]
+
+    def _write_markdown(self, config) -> None:
+        """The core writes the saved checklists' pages: all of them files the last build knew."""
+        self.plugin.result = self.plugin._run(config, write=True)
+        report = self.plugin.result.report
+        known = {path for build in self.languages.values() for path in build.pages}
+        if report is None or report.removed or not set(report.written) <= known:
+            raise _WholeBuild("a page was added or removed")
+
+    def _input_signatures(self) -> dict[str, tuple]:
+        """Every file a whole build reads besides the generated pages, by path relative to the project."""
+        project = self.plugin.preview.project
+        root = project.root
+        generated = root / project.docs_dir / GENERATED_DIR
+        found = {"mkdocs.yml": file_signature(root / "mkdocs.yml")}
+        for folder in (root / project.checklists_dir, project.templates, root / project.docs_dir, self._theme):
+            for directory, subdirectories, names in os.walk(folder) if folder else ():
+                if Path(directory) == generated.parent:
+                    subdirectories[:] = [name for name in subdirectories if name != GENERATED_DIR]
+                for name in names:
+                    path = Path(directory, name)
+                    found[_relative(path, root)] = file_signature(path)
+        return found
+
+
+class _Quiet:
+    """The informational messages of a family of loggers, silenced until :meth:`end`."""
+
+    def __init__(self, prefix: str) -> None:
+        names = [name for name in logging.root.manager.loggerDict if name == prefix or name.startswith(prefix + ".")]
+        self._levels = {name: logging.getLogger(name).level for name in names}
+        for name in names:
+            logging.getLogger(name).setLevel(logging.WARNING)
+
+    def end(self) -> None:
+        for name, level in self._levels.items():
+            logging.getLogger(name).setLevel(level)
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:  # the generator's own templates, outside the project
+        return path.as_posix()
+
+
+def _engine_of(config):
+    """The engine running this build (``mkdocs``, or ``properdocs``, its fork), with the modules rendering a page needs."""
+    import importlib
+
+    name = type(config).__module__.partition(".")[0]
+    for module in ("utils", "commands.build", "structure.pages", "structure.files"):
+        importlib.import_module(f"{name}.{module}")
+    return sys.modules[name]
 
 
 def _digest(text: str) -> str:

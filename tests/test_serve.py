@@ -248,3 +248,79 @@ def test_the_checklists_named_or_changed_since_base_are_rendered_from_the_start(
         assert server.count("Detected file changes") == 0, "a page had to wait for its first visit"
     finally:
         server.stop()
+
+
+def insert_at(path: Path, *insertions) -> None:
+    """Put each ``(location, words)`` where the location (line and column, from 1)
+    points in the file, inside its quotes; the later first, so none moves another."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    for location, words in sorted(insertions, key=lambda insertion: tuple(insertion[0][1:]), reverse=True):
+        line = lines[location.line - 1]
+        column = location.column - 1 + (line[location.column - 1] in "\"'")
+        lines[location.line - 1] = line[:column] + words + line[column:]
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def test_a_save_of_text_alone_renders_its_pages_alone_and_each_is_the_built_page(tmp_path):
+    """A save that changes only a checklist's text renders again the pages whose
+    Markdown changed (no whole build: no navigation, sitemap or other page is
+    made again), and every page the preview serves is, byte for byte, the page
+    a full build makes of the same files. A title change builds the whole site."""
+    project = copy_project(tmp_path / "project", checklists=FIXTURE)
+    from helpcentre.paths import checklist_pages, url_in
+    from helpcentre.pipeline import render
+    from mkdocs_helpcentre import read_project
+
+    site = render(read_project(project)).site
+    edited = next(iter(site.checklists.values()))
+    step = next(step for section in edited.sections for step in section.steps)
+    server = Server(project)
+
+    def built(name: str) -> dict[str, bytes]:
+        folder = tmp_path / name
+        result = run([str(BIN / "mkdocs"), "build", "--strict", "--site-dir", str(folder)], cwd=project,
+                     env={"SITE_URL": f"http://127.0.0.1:{server.port}/", "FEEDBACK_ENDPOINT": None})
+        assert result.returncode == 0, result.stderr
+        return {path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*.html")}
+
+    def unlike(full: dict[str, bytes]) -> list[str]:
+        return [name for name, page in full.items() if server.page(name) != page]
+
+    try:
+        server.wait_for("Serving on")
+        builds = server.count("Building documentation")
+        insert_at(project / edited.path, (step.text.en_location, "Zebra "), (step.text.fr_location, "Zèbre "))
+        server.wait_for("Reloading browsers")
+        assert server.count("Rendered again") == 1, "\n".join(server.lines[-30:])
+        assert server.count("Building documentation") == builds, "the save built the whole site"
+        article = url_in(checklist_pages(edited, False)[0], "en", site)
+        assert "Zebra" in server.get(article) and "Zèbre" in server.get("fr/" + article if not article.startswith("fr/") else article)
+        full = built("site-text")
+        assert full and not unlike(full), f"preview pages unlike the built ones: {unlike(full)}"
+
+        # The shared file (contacts, roles) may change any page: the whole site is built, and
+        # the pages it did not change are written back as they were (UnchangedPages).
+        shared = project / site.shared.path
+        os.utime(shared, ns=(time.time_ns(), time.time_ns()))
+        server.wait_for("Reloading browsers", times=2)
+        assert server.count("Building documentation") == builds + 1
+        # A page written back so is rendered again by the next save of its text alone.
+        again = next(step for section in render(read_project(project)).site.checklists[edited.id].sections
+                     for step in section.steps)
+        insert_at(project / edited.path, (again.text.en_location, "Zebra "), (again.text.fr_location, "Zèbre "))
+        server.wait_for("Reloading browsers", times=3)
+        assert server.count("Rendered again") == 2 and server.count("Building documentation") == builds + 1, "\n".join(server.lines[-40:])
+        assert "Zebra Zebra" in server.get(article)
+        full = built("site-text-again")
+        assert not unlike(full), f"preview pages unlike the built ones: {unlike(full)}"
+
+        # A title is shown by the navigation and the index pages: the whole site is built.
+        text = (project / edited.path).read_text(encoding="utf-8")
+        (project / edited.path).write_text(text.replace(edited.title.en, edited.title.en + " (retitled)", 1), encoding="utf-8")
+        server.wait_for("Reloading browsers", times=4)
+        assert server.count("Building documentation") == builds + 2
+        assert server.count("Rendered again") == 2
+        full = built("site-title")
+        assert not unlike(full), f"preview pages unlike the built ones: {unlike(full)}"
+    finally:
+        server.stop()
