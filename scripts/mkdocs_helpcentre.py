@@ -10,7 +10,9 @@ is short and hands its one job to a helper below:
 * ``on_pre_build`` — write the pages that changed into ``docs/help/`` before
   MkDocs collects files (real files: the i18n plugin crashes on in-memory
   pages and drops files outside ``docs_dir``);
-* ``on_serve`` — watch what the preview must follow (:class:`Watcher`);
+* ``on_serve`` — watch what the preview must follow (:class:`Watcher`),
+  answer a save that changed only pages' text by rendering those pages
+  alone (:class:`TextOnlySaves`);
   while previewing, content with errors does not stop the server: the
   last good pages stay, each showing the located problems
   (:func:`problems_banner`), until the next good save;
