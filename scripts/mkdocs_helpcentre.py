@@ -620,6 +620,9 @@ class UnchangedPages:
     def __init__(self) -> None:
         self._pages: dict[str, tuple[tuple, str, dict, str | None]] = {}
         """Source file → (its inputs when rendered, the HTML, its metadata and title)."""
+        self._kept: dict[str, tuple[tuple, str, dict, str | None]] = {}
+        """The same, rendered by the build in progress: only a build that succeeded is
+        trusted (a page rendered with a --strict warning must warn again next time)."""
         self._inputs: dict[str, tuple] = {}
         self._written_back: list = []
         self._added: dict[str, str] = {}
@@ -669,7 +672,17 @@ class UnchangedPages:
     def keep(self, page, html: str) -> None:
         inputs = self._inputs.get(page.file.abs_src_path)
         if inputs is not None:
-            self._pages[page.file.abs_src_path] = (inputs, html, dict(page.meta), page.title)
+            self._kept[page.file.abs_src_path] = (inputs, html, dict(page.meta), page.title)
+
+    def trust(self) -> None:
+        """The build that rendered the pages kept since the last call succeeded
+        (called as the next one starts: MkDocs fails a --strict build after its last event)."""
+        self._pages.update(self._kept)
+        self._kept.clear()
+
+    def distrust(self) -> None:
+        """The build in progress failed: what it rendered is rendered again next time."""
+        self._kept.clear()
 
     def write_back(self) -> None:
         for file, html in self._written_back:
@@ -738,6 +751,7 @@ class TextOnlySaves:
     # -- a whole build: what it read and left ------------------------------------
     def build_starts(self, config) -> None:
         if not self._rendering:
+            self.plugin.preview.unchanged.trust()  # the build before succeeded: had it failed, build_failed said so
             self._theme = Path(config.theme.custom_dir) if config.theme.custom_dir else None
             self._pending, self._building = self._input_signatures(), {}
 
@@ -757,6 +771,7 @@ class TextOnlySaves:
 
     def build_failed(self) -> None:
         self._inputs = None
+        self.plugin.preview.unchanged.distrust()
 
     # -- a save ---------------------------------------------------------------------
     def answer_saves(self, server) -> None:
@@ -773,13 +788,17 @@ class TextOnlySaves:
     def render_saved_pages(self) -> bool:
         """Render again the pages a save changed; False: it changed more, a whole build is needed."""
         started = time.perf_counter()
+        unchanged = self.plugin.preview.unchanged
+        unchanged.trust()
         try:
             inputs = self._input_signatures()
             self._check_only_text_changed(inputs)
             rendered = self._render_in_each_language()
         except _WholeBuild as reason:
+            unchanged.distrust()
             log.info(f"Building the whole site: {reason}")
             return False
+        unchanged.trust()
         self._inputs = inputs
         log.info(f"Rendered again {len(rendered)} page(s) whose text changed, in {time.perf_counter() - started:.2f} s"
                  + (f": {', '.join(rendered[:4])}{' …' if len(rendered) > 4 else ''}" if rendered else ""))

@@ -18,7 +18,6 @@ from pathlib import Path
 from conftest import BIN, SCRIPTS, copy_project, free_port, run
 from helpcentre.paths import AZ_PATH
 
-ARTICLE = "help/ereferral/rms-administrator-job-aid/"
 LIVE_RELOAD = re.compile(rb"<script>\s*var livereload = .*?</script>(?=</body>)", re.S)
 
 
@@ -73,17 +72,20 @@ class Server:
 
 def test_saving_a_checklist_rebuilds_once_and_shows_the_change(tmp_path):
     project = copy_project(tmp_path / "project")
+    from helpcentre.paths import checklist_pages, url_in
+    from helpcentre.pipeline import render
+    from mkdocs_helpcentre import read_project
+
+    site = render(read_project(project)).site
+    edited = min(site.checklists.values(), key=lambda checklist: checklist.id)  # any of the live project's
+    article = url_in(checklist_pages(edited, False)[0], "en", site)
     server = Server(project)
     try:
         server.wait_for("Serving on")
-        assert "Raccordement" not in server.get(ARTICLE)
-        checklist = project / "checklists" / "rms-administrator-job-aid.yml"
-        text = checklist.read_text(encoding="utf-8")
-        edited, count = re.subn(r"(\n  en: )RMS Administrator Job Aid", r"\1RMS Administrator Job Aid (Raccordement)", text, count=1)
-        assert count == 1, "the checklist's English title moved; update this test"
-        checklist.write_text(edited, encoding="utf-8")
+        assert "Raccordement" not in server.get(article)
+        insert_at(project / edited.path, (edited.title.en_location, "(Raccordement) "))
         server.wait_for("Reloading browsers", times=1)
-        assert "Raccordement" in server.get(ARTICLE)
+        assert "Raccordement" in server.get(article)
         time.sleep(3)  # a second build would start within the watcher's delay
         assert server.count("Detected file changes") == 1, "\n".join(server.lines)
 
@@ -315,12 +317,34 @@ def test_a_save_of_text_alone_renders_its_pages_alone_and_each_is_the_built_page
         assert not unlike(full), f"preview pages unlike the built ones: {unlike(full)}"
 
         # A title is shown by the navigation and the index pages: the whole site is built.
-        text = (project / edited.path).read_text(encoding="utf-8")
-        (project / edited.path).write_text(text.replace(edited.title.en, edited.title.en + " (retitled)", 1), encoding="utf-8")
+        insert_at(project / edited.path, (edited.title.en_location, "(retitled) "))
         server.wait_for("Reloading browsers", times=4)
         assert server.count("Building documentation") == builds + 2
         assert server.count("Rendered again") == 2
         full = built("site-title")
         assert not unlike(full), f"preview pages unlike the built ones: {unlike(full)}"
+    finally:
+        server.stop()
+
+
+def test_a_text_save_that_strict_mode_warns_about_is_reported_as_a_whole_build_reports_it(tmp_path):
+    """Rendering saved pages alone keeps --strict: a warning sends the save to the
+    whole build, which fails with MkDocs' own message, as it always has."""
+    project = copy_project(tmp_path / "project", checklists=FIXTURE)
+    home = project / "docs" / "index.en.md"
+    server = Server(project)
+    try:
+        server.wait_for("Serving on")
+        home.write_text(home.read_text(encoding="utf-8") + "\n[Nowhere](no-such-page.md)\n", encoding="utf-8")
+        server.wait_for("Building the whole site: a warning in --strict")
+        server.wait_for("Aborted with")
+        assert server.count("Rendered again") == 0 and server.count("no-such-page.md") >= 1
+        # The page that warned is not trusted as rendered: the next whole build warns again.
+        from helpcentre.pipeline import render
+        from mkdocs_helpcentre import read_project
+
+        shared = project / render(read_project(project)).site.shared.path
+        os.utime(shared, ns=(time.time_ns(), time.time_ns()))
+        server.wait_for("Aborted with", times=2)
     finally:
         server.stop()
