@@ -342,25 +342,3 @@ def write_site(folder: Path, n: int) -> list[Path]:
         path.write_text(checklist_text(number, n), encoding="utf-8")
         files.append(path)
     return files
-
-
-def reword_steps(text: str, variant: int) -> str:
-    """An editor's change to one checklist: every step reworded, in both languages.
-
-    It changes the article and every guided page of that checklist, and no other
-    page: no title or summary changes, so collection pages, the comment page and
-    pages that link to it stay the same. ``variant`` makes each call's text new.
-    """
-    out = []
-    in_step_text = False
-    for line in text.splitlines(keepends=True):
-        stripped = line.strip()
-        if stripped == "text:" and line.startswith("        text:") and not line.startswith("            "):
-            in_step_text = True
-        elif in_step_text and stripped.startswith(("en: ", "fr: ")):
-            tag = f" (revision {variant})" if stripped.startswith("en: ") else f" (révision {variant})"
-            line = line.rstrip("\n") + tag + "\n"
-            if stripped.startswith("fr: "):
-                in_step_text = False
-        out.append(line)
-    return "".join(out)

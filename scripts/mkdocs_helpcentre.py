@@ -199,14 +199,14 @@ class HelpCentrePlugin(BasePlugin[HelpCentreConfig]):
         if self.preview is not None and self.result is not None:
             self.preview.skip_pages_not_shown(files, self.result, config)
             lang, surroundings = current_language(config), self._inputs_of_every_page(config)
-            self.text_saves.language_built(lang, files, nav, surroundings)
+            self.text_saves.saw_navigation(lang, files, nav, surroundings)
             self.preview.unchanged.skip_pages_as_rendered(files, surroundings, self._added_to(lang))
         return nav
 
     def on_env(self, env, config, files):
         if self.preview is not None:  # every save loads the theme anew: its templates compile once
             env.bytecode_cache = self.preview.compiled_templates
-            self.text_saves.language_built(current_language(config), env=env)
+            self.text_saves.saw_environment(current_language(config), env)
         return env
 
     @event_priority(-50)  # before the i18n plugin pairs the files with their twins
@@ -630,18 +630,19 @@ class UnchangedPages:
 
     def skip_pages_as_rendered(self, files, surroundings: str, added_now) -> None:
         """``added_now(file)``: what the plugin would add to the file's Markdown now."""
-        self._inputs.clear()
         self._written_back.clear()
-        for file in files.documentation_pages():
-            inputs = self._inputs[file.abs_src_path] = self._inputs_now(file, surroundings, added_now)
-            known = self._pages.get(file.abs_src_path)
-            if known is not None and known[0] == inputs and file.page is not None:
-                file.inclusion = type(file.inclusion).EXCLUDED
-                self._written_back.append((file, known[1]))
-                # What other pages show of it (navigation, previous/next), as if it had been read.
-                file.page.markdown, file.page.meta = "", dict(known[2])
-                if "title" not in known[2]:
-                    file.page._title_from_render = known[3]
+        pages = files.documentation_pages()
+        changed = {id(file) for file in self.changed(pages, surroundings, added_now)}
+        for file in pages:
+            if id(file) in changed or file.page is None:
+                continue  # rendered (a page MkDocs has not made yet is not in the navigation)
+            known = self._pages[file.abs_src_path]
+            file.inclusion = type(file.inclusion).EXCLUDED
+            self._written_back.append((file, known[1]))
+            # What other pages show of it (navigation, previous/next), as if it had been read.
+            file.page.markdown, file.page.meta = "", dict(known[2])
+            if "title" not in known[2]:
+                file.page._title_from_render = known[3]
 
     def changed(self, files, surroundings: str, added_now) -> list:
         """Of ``files`` (pages the last build rendered or wrote back), those whose
@@ -755,14 +756,15 @@ class TextOnlySaves:
             self._theme = Path(config.theme.custom_dir) if config.theme.custom_dir else None
             self._pending, self._building = self._input_signatures(), {}
 
-    def language_built(self, lang: str, files=None, nav=None, surroundings: str | None = None, env=None) -> None:
+    def saw_navigation(self, lang: str, files, nav, surroundings: str) -> None:
+        """``lang``'s files and navigation, before UnchangedPages excludes the pages it writes back."""
         build = self._building.setdefault(lang, _LanguageBuild())
-        if files is not None:
-            build.files, build.nav, build.surroundings = files, nav, surroundings
-            build.pages = {file.src_uri: (file, file.inclusion) for file in files.documentation_pages(
-                inclusion=lambda inclusion: not inclusion.is_excluded())}
-        if env is not None:
-            build.env = env
+        build.files, build.nav, build.surroundings = files, nav, surroundings
+        build.pages = {file.src_uri: (file, file.inclusion) for file in files.documentation_pages(
+            inclusion=lambda inclusion: not inclusion.is_excluded())}
+
+    def saw_environment(self, lang: str, env) -> None:
+        self._building.setdefault(lang, _LanguageBuild()).env = env
 
     def build_ended(self, config) -> None:
         preview = self.plugin.preview
